@@ -18,7 +18,10 @@ const NOTICE_LINE =
   /^\s*(?:(?:thanks|thank you|many thanks)[,!.]?\s+)?(?:(?:i've|i have|i|now|and|so|i've now|i have now)\s+)?(applied|queued|pushed|picked up|picked|merged|taken)\b(.*)$/i;
 // What follows the verb in a line that is not a notice: testing reports, questions, conditions.
 const NOT_A_NOTICE =
-  /^\s*(?:(?:it|this|these|them|the series|the patch(?:es)?|your series|your patch(?:es)?)\s+)?(?:on top|cleanly|locally|and test|and boot|and ran|with(?:out)? (?:any )?(?:conflict|issue|problem)|fine|ok\b|correctly|properly|as is|the patch|the series|this (?:patch|series) (?:on|and|to (?:my|v?\d)))/i;
+  /^\s*(?:(?:it|this|these|them|the series|the patch(?:es)?|your series|your patch(?:es)?)\s+)?(?:on top|on (?:v?\d|linux|mainline|my|a |an |the )|cleanly|locally|and test|and boot|and ran|with(?:out)? (?:any )?(?:conflict|issue|problem)|fine|ok\b|correctly|properly|as is|the patch|the series|this (?:patch|series) (?:on|and|to (?:my|v?\d)))/i;
+const OBJECT =
+  /^\s*(?:up\s+)?(?:it|this(?: one| patch| series| fix)?|these|them|both|all|the (?:whole )?(?:series|patch(?:es)?|set)|(?:the first |the last )?(?:patch(?:es)?\s+)?\d+(?:\s*(?:-|–|,|\+|and)\s*\d+)*(?:\s+patches)?|your (?:patch(?:es)?|series|fix))?(?:\s+up)?(?:\s+already)?/i;
+const NOTICE_TAIL = /^\s*(?:$|[,.!;:]|(?:to|into|in|for|on|onto|with|as|now|thanks|thank you)\b|https?:)/i;
 const TARGET = /^\s*(?:(?:it|this|these|them|the series|the (?:whole )?patch(?:es)?(?: [\d, and-]+)?|patch(?:es)? [\d, and-]+|all|both)\s+)?(?:to|into|in|on|onto|for)\s+(.+)$/i;
 const URL = /https?:\/\/\S+/;
 const RANGE = /\b(?:patch(?:es)?\s+)?(\d+(?:\s*[-–]\s*\d+)?(?:\s*(?:,|\+|and)\s*\d+(?:\s*[-–]\s*\d+)?)*)\b/i;
@@ -39,7 +42,9 @@ export function parseAppliedNotice(ownText: string): AppliedNotice | null {
       if (!/^[A-Z]/.test(first)) continue;
       const rest = m[2];
       if (/\?\s*$/.test(line) || NOT_A_NOTICE.test(rest)) continue;
-      if (/^\s*(?:by|as well|if|when|once|after|before|but|,?\s*but)\b/i.test(rest)) continue;
+      // After the verb and its object comes a destination, a courtesy or the end of the sentence;
+      // anything else ("I've pushed a branch", "I've taken the decision") is not a notice.
+      if (!NOTICE_TAIL.test(rest.replace(OBJECT, ''))) continue;
       notice = { target: readTarget(rest), indexes: readIndexes(rest), commits: new Map(), titles: new Map() };
       continue;
     }
@@ -66,7 +71,9 @@ function readTarget(rest: string): string | null {
     let target = t[1];
     // Cut the courtesy that follows the branch: ", thanks!", ". Thanks.", " - thanks".
     target = target.replace(/\s*(?:[,.;!]\s*(?:thanks|thank you|cheers)\b.*|[,;]\s.*|\.\s.*|[.!,;]+\s*)$/i, '');
+    target = target.replace(/\s+(?:--|-|and|with|as|but|so|apart|except|while|plus)\s.*$/i, '');
     target = target.replace(/^(?:the\s+)?/i, '').trim();
+    if (/^(?:now|later|today|you|me|us|good|real)$/i.test(target)) target = '';
     if (target.length > 0 && target.length <= 80 && !/^(?:my|your|a)\s+(?:local|tree|machine|box)/i.test(target)) {
       return target;
     }
