@@ -1,0 +1,183 @@
+// RawMessage bytes -> Mail. mailparser does the MIME work (charsets, QP/base64, RFC 2047 words,
+// attachments); the ids that thread messages together are read from the raw header block with
+// public-inbox's own rules (PublicInbox::MID), so our threads group exactly as lore's do.
+// Never throws: a message that cannot be parsed comes back as UnparsedMail with its headers.
+
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type Attachment, type EmailAddress } from 'mailparser';
+import { headerBlock, headerValues, parseHeaderFields } from './headers.js';
+import { parseMailDate, receivedTime } from './receivedTime.js';
+import { parseSubject } from './subject.js';
+import { extractTrailers } from './trailers.js';
+import { htmlToText } from './mailHtml.js';
+import { findPatchStart, extractPatch, splitSegments } from './mailBody.js';
+import type { Address, Mail, RawMessage, UnparsedMail } from './types.js';
+
+/** Bump whenever parseMail produces a different Mail for the same bytes: parse caches key on it. */
+export const MAIL_PARSER_VERSION = 1;
+
+export type ParsedMail = { ok: true; mail: Mail } | { ok: false; unparsed: UnparsedMail };
+
+/** public-inbox truncates ids to this length (a Xapian term limit). */
+const MAX_MID_SIZE = 244;
+const MAX_UNPARSED_HEADER_CHARS = 16 * 1024;
+
+const PARSER_OPTIONS = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  keepCidLinks: true,
+};
+
+/** Ids in a header value, as PublicInbox::MID extracts them: every "<...>", CR/LF/TAB removed. */
+function extractIds(values: string[], bareAllowed: boolean): string[] {
+  const ids: string[] = [];
+  for (const v of values) {
+    const re = /<([^>]+)>/g;
+    let m: RegExpExecArray | null;
+    let found = false;
+    while ((m = re.exec(v)) !== null) {
+      found = true;
+      ids.push(m[1].replace(/[\n\t\r]/g, '').slice(0, MAX_MID_SIZE));
+    }
+    // A Message-ID without brackets is taken whole (public-inbox does the same).
+    if (!found && bareAllowed && v.trim() !== '') ids.push(v.trim().replace(/[\n\t\r]/g, '').slice(0, MAX_MID_SIZE));
+  }
+  return ids;
+}
+
+function flattenAddresses(field: AddressObject | AddressObject[] | undefined): Address[] {
+  if (!field) return [];
+  const out: Address[] = [];
+  const visit = (list: EmailAddress[]): void => {
+    for (const a of list) {
+      if (a.group && a.group.length > 0) visit(a.group);
+      else if (a.address || a.name) out.push({ name: (a.name ?? '').trim(), address: (a.address ?? '').trim().toLowerCase() });
+    }
+  };
+  for (const obj of Array.isArray(field) ? field : [field]) visit(obj.value ?? []);
+  return out;
+}
+
+function isPatchAttachment(a: Attachment): boolean {
+  const type = (a.contentType ?? '').toLowerCase();
+  if (type === 'text/x-patch' || type === 'text/x-diff' || type === 'text/x-diff-patch' || type === 'application/x-patch') return true;
+  const name = (a.filename ?? '').toLowerCase();
+  return (type.startsWith('text/') || type === 'application/octet-stream') && /\.(?:patch|diff)$/.test(name);
+}
+
+function synthesizedId(raw: Buffer): string {
+  return `kvmarm-weekly-${createHash('sha1').update(raw).digest('hex')}@synthesised`;
+}
+
+function isoOrNull(seconds: number | null): string | null {
+  if (seconds === null) return null;
+  const d = new Date(seconds * 1000);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : null;
+}
+
+function unparsed(raw: RawMessage, block: string, reason: string): ParsedMail {
+  return {
+    ok: false,
+    unparsed: {
+      origin: raw.origin,
+      reason,
+      headers: block.length > MAX_UNPARSED_HEADER_CHARS ? block.slice(0, MAX_UNPARSED_HEADER_CHARS) : block,
+    },
+  };
+}
+
+/** Parse one message. Never rejects. */
+export async function parseMail(raw: RawMessage): Promise<ParsedMail> {
+  let block = '';
+  try {
+    block = headerBlock(raw.raw);
+    const fields = parseHeaderFields(block);
+    if (fields.length === 0) return unparsed(raw, block, 'no header fields');
+
+    let parsed;
+    try {
+      parsed = await simpleParser(raw.raw, PARSER_OPTIONS);
+    } catch (err) {
+      return unparsed(raw, block, `mailparser: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
+    const mids = extractIds(headerValues(fields, 'message-id'), true);
+    const synthesized = mids.length === 0;
+    const messageId = synthesized ? synthesizedId(raw.raw) : mids[0];
+
+    const from = flattenAddresses(parsed.from)[0] ?? { name: '', address: '' };
+    const to = flattenAddresses(parsed.to);
+    const cc = flattenAddresses(parsed.cc);
+
+    // public-inbox drops "ids" that are really the sender's or recipients' addresses (old
+    // git-send-email prompts for In-Reply-To and people typed an address), and "y"/"n".
+    const notIds = new Set<string>(['y', 'n']);
+    for (const a of [from, ...to, ...cc]) if (a.address) notIds.add(a.address);
+    const keep = (id: string): boolean => id !== messageId && !notIds.has(id.toLowerCase());
+
+    const irtIds = extractIds(headerValues(fields, 'in-reply-to'), false).filter(keep);
+    const seen = new Set<string>();
+    const references: string[] = [];
+    for (const id of extractIds(headerValues(fields, 'references'), false)) {
+      if (!keep(id) || seen.has(id)) continue;
+      seen.add(id);
+      references.push(id);
+    }
+    // In-Reply-To ids missing from References join them (public-inbox links every one); the
+    // parent is the last In-Reply-To id.
+    for (const id of irtIds) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      references.push(id);
+    }
+    const inReplyTo = irtIds.length > 0 ? irtIds[irtIds.length - 1] : null;
+
+    const subject = parseSubject(parsed.subject ?? '');
+
+    const dateSeconds = (() => {
+      for (const v of headerValues(fields, 'date')) {
+        const t = parseMailDate(v);
+        if (t !== null) return t;
+      }
+      return null;
+    })();
+    const date = isoOrNull(dateSeconds);
+    const received = receivedTime(fields, raw.commitTime);
+    const receivedAt = isoOrNull(received) ?? date ?? new Date(0).toISOString();
+
+    let text = typeof parsed.text === 'string' ? parsed.text : '';
+    if (text === '' && typeof parsed.html === 'string' && parsed.html !== '') text = htmlToText(parsed.html);
+    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+
+    const patchStart = findPatchStart(text);
+    let patch = patchStart >= 0 ? extractPatch(text, patchStart) : null;
+    if (patch === null) {
+      const attachment = parsed.attachments.find(isPatchAttachment);
+      if (attachment) patch = attachment.content.toString('utf8').replace(/\r\n?/g, '\n');
+    }
+    const ownText = patchStart >= 0 ? text.slice(0, patchStart) : text;
+
+    const mail: Mail = {
+      messageId,
+      synthesizedId: synthesized,
+      inReplyTo,
+      references,
+      subject,
+      from,
+      to,
+      cc,
+      date,
+      receivedAt,
+      text,
+      segments: splitSegments(text),
+      patch,
+      trailers: extractTrailers(ownText),
+    };
+    if (raw.origin !== undefined) mail.origin = raw.origin;
+    return { ok: true, mail };
+  } catch (err) {
+    return unparsed(raw, block, `parse failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
