@@ -1,0 +1,189 @@
+// The public-inbox HTTP source (lore.kernel.org or any public-inbox-httpd): one search request
+// `POST {base}?q=rt:<since>..<until-1>&x=m&t=1` answers the window's messages WITH their complete
+// threads as a gzipped mboxrd, streamed here through gunzip and the mboxrd splitter.
+// `rt:` ranges are inclusive at both ends (Xapian value ranges) and received times are whole
+// seconds, so asking for until-1 gives exactly the half-open window [since, until).
+
+import { createGunzip } from 'node:zlib';
+import { splitMboxrd } from '../mbox.js';
+import type { FetchOptions, MailSource, RawMessage, Window } from '../types.js';
+import { USER_AGENT } from './userAgent.js';
+
+export interface LoreOptions {
+  /** The inbox's base URL, e.g. https://lore.kernel.org/kvmarm/ */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  userAgent?: string;
+  /** How long to wait for the answer's headers, and at most between two chunks of its body. */
+  timeoutMs?: number;
+  /** Further attempts after a connection error or a 5xx answer (default 3). */
+  retries?: number;
+  /** First backoff delay; doubled on each retry (default 1000 ms). */
+  retryDelayMs?: number;
+}
+
+/** A failure worth another attempt: the connection, or the server (5xx). */
+class RetryableError extends Error {}
+
+/** The search URL for a window: epoch seconds, inclusive bounds. */
+export function loreQueryUrl(baseUrl: string, since: number, until: number): string {
+  const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
+  return `${base}?q=${encodeURIComponent(`rt:${since}..${until - 1}`)}&x=m&t=1`;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Gunzips when the bytes are gzip (the usual answer); passes them through otherwise. */
+async function* maybeGunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const it = chunks[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length === 0) first = await it.next();
+  if (first.done) return;
+  const head = Buffer.from(first.value);
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield Buffer.from(r.value);
+    }
+  };
+  if (!(head[0] === 0x1f && head[1] === 0x8b)) {
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip();
+  // Feed the gunzip from the network while we read its output; a truncated stream makes
+  // gunzip fail ("unexpected end of file"), which surfaces here as an error, never a short result.
+  const feed = (async () => {
+    try {
+      for await (const chunk of rest()) {
+        if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+      }
+      gunzip.end();
+    } catch (err) {
+      gunzip.destroy(err as Error);
+    }
+  })();
+  try {
+    for await (const out of gunzip) yield out as Buffer;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end/i.test(e.message)) {
+      throw new Error(`the archive's answer is a truncated or corrupt gzip stream (${e.message})`);
+    }
+    throw err;
+  } finally {
+    await feed;
+  }
+}
+
+export function createLoreSource(options: LoreOptions): MailSource {
+  const doFetch = options.fetch ?? fetch;
+  const userAgent = options.userAgent ?? USER_AGENT;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const retries = options.retries ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : options.baseUrl + '/';
+
+  async function attempt(url: string, fetchOptions: FetchOptions): Promise<RawMessage[]> {
+    const controller = new AbortController();
+    const outer = fetchOptions.signal;
+    const onOuterAbort = (): void => controller.abort(outer!.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error(`no answer from ${base} within ${timeoutMs} ms`));
+      }, timeoutMs);
+    };
+    try {
+      arm();
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: { 'User-Agent': userAgent, Accept: 'application/gzip, application/mbox, */*' },
+          signal: controller.signal,
+        });
+      } catch (err) {
+        if (outer?.aborted) throw outer.reason;
+        throw new RetryableError(timedOut ? `no answer from ${base} within ${timeoutMs} ms` : `cannot reach ${base}: ${(err as Error).message}`);
+      }
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return [];
+      }
+      if (response.status >= 500) {
+        await response.body?.cancel();
+        throw new RetryableError(`${base} answered ${response.status} ${response.statusText}`);
+      }
+      if (!response.ok || !response.body) {
+        await response.body?.cancel();
+        throw new Error(`${base} answered ${response.status} ${response.statusText}`);
+      }
+      const body = response.body;
+      const timed = async function* (): AsyncGenerator<Uint8Array> {
+        try {
+          for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+            arm();
+            yield chunk;
+          }
+        } catch (err) {
+          if (outer?.aborted) throw outer.reason;
+          throw new RetryableError(timedOut ? `${base} stalled for ${timeoutMs} ms while sending` : `connection to ${base} broke: ${(err as Error).message}`);
+        }
+      };
+      const out: RawMessage[] = [];
+      for await (const raw of splitMboxrd(maybeGunzip(timed()))) {
+        out.push({ raw, origin: `${base}#${out.length + 1}` });
+        if (out.length % 100 === 0) fetchOptions.progress?.('download', out.length);
+      }
+      fetchOptions.progress?.('download', out.length, out.length);
+      return out;
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  return {
+    description: `lore ${base}`,
+    listUrl: base,
+    async fetchWindow(window: Window, fetchOptions: FetchOptions): Promise<RawMessage[]> {
+      const since = Math.floor(Date.parse(window.since) / 1000);
+      const until = Math.floor(Date.parse(window.until) / 1000);
+      if (!Number.isFinite(since) || !Number.isFinite(until)) throw new Error(`bad window ${window.since}..${window.until}`);
+      if (until <= since) return [];
+      const url = loreQueryUrl(base, since, until);
+      for (let n = 0; ; n++) {
+        fetchOptions.signal?.throwIfAborted();
+        try {
+          return await attempt(url, fetchOptions);
+        } catch (err) {
+          if (!(err instanceof RetryableError) || n >= retries) {
+            throw err instanceof RetryableError ? new Error(`${err.message} (after ${n + 1} attempts)`) : err;
+          }
+          fetchOptions.logger?.warn(`${err.message}; retrying`);
+          await sleep(retryDelayMs * 2 ** n, fetchOptions.signal);
+        }
+      }
+    },
+  };
+}
