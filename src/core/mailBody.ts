@@ -30,15 +30,40 @@ export function findPatchStart(text: string): number {
 
 /**
  * The diff from `start`, without the trailing mail signature ("-- \n2.34.1") that
- * git format-patch appends; a "-- " line followed by more diff is a removed line, kept.
+ * git format-patch appends. Hunks are read by their line counts, so a removed line that reads
+ * "-- " inside a hunk is kept; a "-- " line between hunks ends the diff.
  */
 export function extractPatch(text: string, start: number): string {
-  let sig = text.indexOf('\n-- \n', start);
-  while (sig >= 0) {
-    const after = sig + 5;
-    const moreDiff = lineStartsAt(text, 'diff --git ', after) >= 0 || lineStartsAt(text, '@@ ', after) >= 0;
-    if (!moreDiff) return text.slice(start, sig + 1);
-    sig = text.indexOf('\n-- \n', sig + 1);
+  let pos = start;
+  let oldLeft = 0;
+  let newLeft = 0;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    const c = text.charCodeAt(pos);
+    if (oldLeft > 0 || newLeft > 0) {
+      if (c === 32 /* ' ' */ || end === pos) {
+        oldLeft--;
+        newLeft--;
+      } else if (c === 45 /* '-' */) {
+        oldLeft--;
+      } else if (c === 43 /* '+' */) {
+        newLeft--;
+      } else if (c !== 92 /* '\\ No newline' */) {
+        oldLeft = newLeft = 0; // a mangled hunk: fall back to reading headers
+        continue;
+      }
+    } else if (c === 64 /* '@' */) {
+      const m = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(text.slice(pos, Math.min(end, pos + 80)));
+      if (m) {
+        oldLeft = m[1] === undefined ? 1 : Number(m[1]);
+        newLeft = m[2] === undefined ? 1 : Number(m[2]);
+      }
+    } else if (end - pos === 3 && text.startsWith('-- ', pos)) {
+      return text.slice(start, pos);
+    }
+    pos = end + 1;
   }
   return text.slice(start);
 }

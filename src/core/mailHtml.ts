@@ -30,7 +30,7 @@ export function htmlToText(html: string): string {
     .join('');
   s = s
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre)\s*>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h[1-6]|pre)\s*>/gi, '\n')
     .replace(/<(p|div|tr|h[1-6]|pre)\b[^>]*>/gi, '\n')
     .replace(/<li\b[^>]*>/gi, '\n* ');
   // Quote the contents of <blockquote> line by line, innermost first.
