@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MAIL_PARSER_VERSION, parseMail } from '../../src/core/mail.js';
 import type { Mail, RawMessage } from '../../src/core/types.js';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'mail');
+const FIXTURES = join(__dirname, '..', 'fixtures', 'mail');
 
 function raw(name: string, extra: Partial<RawMessage> = {}): RawMessage {
   return { raw: readFileSync(join(FIXTURES, name)), origin: name, ...extra };
