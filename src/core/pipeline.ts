@@ -1,0 +1,127 @@
+// From a mail source to a Report: fetch the window (with complete threads) -> parse -> thread ->
+// keep threads with at least one message received in the window -> series -> category ->
+// summaries -> stats. Pure core: the source, summariser, clock, logger and cache dir come in as
+// parameters; cancellation is checked between every phase.
+
+import type {
+  Logger,
+  Mail,
+  MailSource,
+  ProgressFn,
+  Report,
+  ReportThread,
+  Series,
+  Summarizer,
+  Summary,
+  SummaryInput,
+  Thread,
+  UnparsedMail,
+  Window,
+} from './types.js';
+import { parseRawMessages } from './parseBatch.js';
+import { buildThreads } from './thread.js';
+import { buildSeries } from './series/buildSeries.js';
+import { classifyThread } from './classify.js';
+import { isInWindow } from './week.js';
+import { buildReport, sortReportThreads } from './report/buildReport.js';
+import { parseHeaderFields } from './headers.js';
+import { receivedTime } from './receivedTime.js';
+
+export { reportBaseName, writeReportFiles } from './report/writeReportFiles.js';
+
+export interface GenerateOptions {
+  source: MailSource;
+  window: Window;
+  summarizer: Summarizer;
+  /** Parsed-mail cache root; null or absent: no cache. */
+  cacheDir?: string | null;
+  signal?: AbortSignal;
+  progress?: ProgressFn;
+  logger?: Logger;
+  /** The clock for generatedAt (tests pin it). */
+  now?: () => Date;
+  /** Each thread's summary as it arrives (the extension streams them into the view). */
+  onSummary?: (threadId: string, summary: Summary) => void;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  throw reason instanceof Error ? reason : new Error('the report was cancelled');
+}
+
+/**
+ * An unparsed message belongs to the report when its headers say it was received in the window,
+ * or when they do not say when it was received at all (never silently dropped).
+ */
+function unparsedInWindow(u: UnparsedMail, window: Window): boolean {
+  const seconds = receivedTime(parseHeaderFields(u.headers ?? ''));
+  if (seconds === null) return true;
+  return isInWindow(new Date(seconds * 1000).toISOString(), window);
+}
+
+export async function generateReport(options: GenerateOptions): Promise<Report> {
+  const { source, window, summarizer, signal, progress, logger } = options;
+  const now = options.now ?? (() => new Date());
+  throwIfAborted(signal);
+
+  progress?.('fetch');
+  const raws = await source.fetchWindow(window, { signal, progress, logger });
+  throwIfAborted(signal);
+  logger?.info(`fetched ${raws.length} messages from ${source.description}`);
+
+  progress?.('parse', 0, raws.length);
+  const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: options.cacheDir ?? null, signal, progress });
+  throwIfAborted(signal);
+  if (unparsed.length > 0) logger?.warn(`${unparsed.length} messages could not be parsed`);
+
+  progress?.('thread');
+  const threads = buildThreads(mails, (mail: Mail) => isInWindow(mail.receivedAt, window)).filter((t: Thread) =>
+    t.messages.some((m) => m.inWindow),
+  );
+  throwIfAborted(signal);
+
+  progress?.('classify', 0, threads.length);
+  const placeholder: Summary = { text: '', source: 'offline' };
+  const items: ReportThread[] = threads.map((thread: Thread, i: number) => {
+    let series: Series | null = null;
+    try {
+      series = buildSeries(thread);
+    } catch (err) {
+      // Hostile or odd mail must not sink the whole report: the thread stays, without series facts.
+      logger?.warn(`series detection failed for ${thread.id}: ${(err as Error).message}`);
+    }
+    const category = classifyThread(thread);
+    if ((i + 1) % 500 === 0) progress?.('classify', i + 1, threads.length);
+    return { thread, category, series, summary: placeholder };
+  });
+  progress?.('classify', threads.length, threads.length);
+  throwIfAborted(signal);
+
+  // Summaries are asked for in report order, so streamed ones arrive top to bottom.
+  const ordered = sortReportThreads(items);
+  const inputs: SummaryInput[] = ordered.map((rt) => ({ thread: rt.thread, category: rt.category, series: rt.series, window }));
+  progress?.('summarize', 0, inputs.length);
+  const { summaries, usage } = await summarizer.summarize(inputs, {
+    signal,
+    progress,
+    logger,
+    onSummary: options.onSummary,
+  });
+  throwIfAborted(signal);
+  if (summaries.length !== ordered.length) {
+    throw new Error(`the ${summarizer.name} summarizer returned ${summaries.length} summaries for ${ordered.length} threads`);
+  }
+  ordered.forEach((rt, i) => {
+    rt.summary = summaries[i];
+  });
+
+  return buildReport({
+    generatedAt: now().toISOString(),
+    window,
+    list: source.listUrl,
+    threads: ordered,
+    unparsed: unparsed.filter((u: UnparsedMail) => unparsedInWindow(u, window)),
+    usage,
+  });
+}
