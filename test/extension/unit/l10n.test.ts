@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(__dirname, '../../..');
 const read = (p: string): string => readFileSync(join(root, p), 'utf8');
 
 function sourceStrings(): Set<string> {
