@@ -105,8 +105,12 @@ function originalItem(input: SummaryInput, lead: Mail): string {
   const what = purpose ? `。内容：${escapeMarkdownInline(purpose)}` : '。';
   if (series) {
     const rfc = lead.subject.tags.isRfc ? 'RFC ' : '';
-    const size = series.total > 1 ? `，共 ${series.total} 个补丁` : '，单个补丁';
-    return `${personName(series.author)} 提交的 ${rfc}v${series.version} 补丁系列「${escapeMarkdownInline(series.title)}」${size}${what}`;
+    const title = escapeMarkdownInline(series.title);
+    if (series.total <= 1) {
+      const tag = `${rfc}${series.version > 1 ? `v${series.version}` : ''}`.trim();
+      return `${personName(series.author)} 提交的${tag ? ` ${tag} ` : ''}补丁「${title}」（单个补丁）${what}`;
+    }
+    return `${personName(series.author)} 提交的 ${rfc}v${series.version} 补丁系列「${title}」，共 ${series.total} 个补丁${what}`;
   }
   const who = personName(lead.from);
   if (category === 'GIT PULL' || lead.subject.tags.isPull) return `${who} 发出的拉取请求「${titleOf(lead)}」${what}`;
