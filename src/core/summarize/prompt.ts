@@ -4,7 +4,7 @@
 // the notes. Every prompt built here is checked against the budget.
 
 import type { SummaryInput, ThreadMessage } from '../types.js';
-import { formatInZone } from '../week.js';
+import { createZoneFormatter, type ZoneFormatter } from '../week.js';
 import { estimateChatTokens, estimateTokens, truncateToTokens, MESSAGE_OVERHEAD_TOKENS } from './tokens.js';
 import { FULL_BODY, renderBody, type BodyOptions } from './threadText.js';
 
@@ -62,16 +62,25 @@ function neutralise(text: string): string {
   return text.replace(DELIMITER_LINE, ' $1');
 }
 
-function formatTime(iso: string, tz: string): string {
+/** A formatter for the report's zone; UTC when the zone is not valid (a prompt must still be built). */
+function zoneFormatter(tz: string): ZoneFormatter {
   try {
-    return formatInZone(iso, tz, 'YYYY-MM-DD HH:mm');
+    return createZoneFormatter(tz);
+  } catch {
+    return createZoneFormatter('UTC');
+  }
+}
+
+function formatTime(iso: string, zone: ZoneFormatter): string {
+  try {
+    return zone.format(iso, 'YYYY-MM-DD HH:mm');
   } catch {
     return iso;
   }
 }
 
 /** The thread's facts: subject, category, series, window, message counts. */
-export function threadHeader(input: SummaryInput): string {
+export function threadHeader(input: SummaryInput, zone: ZoneFormatter = zoneFormatter(input.window.tz)): string {
   const { thread, series, window } = input;
   const lines: string[] = [];
   lines.push(`主题: ${neutralise(thread.subject.full)}`);
@@ -89,7 +98,7 @@ export function threadHeader(input: SummaryInput): string {
     lines.push(`作者: ${neutralise(series.author.name || series.author.address)}`);
   }
   const earlier = thread.messages.filter((m) => !m.inWindow).length;
-  lines.push(`本周窗口: ${formatTime(window.since, window.tz)} 至 ${formatTime(window.until, window.tz)} (${window.tz})`);
+  lines.push(`本周窗口: ${formatTime(window.since, zone)} 至 ${formatTime(window.until, zone)} (${zone.tz})`);
   lines.push(`消息数: ${thread.messages.length}（早前上下文 ${earlier}，本周 ${thread.messages.length - earlier}）`);
   return lines.join('\n');
 }
@@ -100,7 +109,7 @@ function messageBlock(
   index: number,
   indexOf: Map<string, number>,
   thread: readonly ThreadMessage[],
-  tz: string,
+  zone: ZoneFormatter,
   body: BodyOptions,
 ): string {
   const mail = message.mail;
@@ -108,7 +117,7 @@ function messageBlock(
   const parent = message.parentId !== null ? indexOf.get(message.parentId) : undefined;
   const head = [
     `[#${index}]`,
-    formatTime(mail.receivedAt, tz),
+    formatTime(mail.receivedAt, zone),
     `发件人: ${from}`,
     parent !== undefined ? `回复 #${parent}` : null,
   ]
@@ -142,14 +151,14 @@ interface Blocks {
   window: string[];
 }
 
-function renderBlocks(input: SummaryInput, level: RenderLevel): Blocks {
+function renderBlocks(input: SummaryInput, level: RenderLevel, zone: ZoneFormatter): Blocks {
   const messages = input.thread.messages;
   const indexOf = new Map<string, number>();
   messages.forEach((m, i) => indexOf.set(m.mail.messageId, i + 1));
   const blocks: Blocks = { earlier: [], window: [] };
   messages.forEach((m, i) => {
     const body = m.inWindow ? level.window : level.earlier;
-    const block = messageBlock(m, i + 1, indexOf, messages, input.window.tz, body);
+    const block = messageBlock(m, i + 1, indexOf, messages, zone, body);
     (m.inWindow ? blocks.window : blocks.earlier).push(block);
   });
   return blocks;
@@ -196,18 +205,19 @@ function fitUser(system: string, user: string, budget: number): ChatMessage[] {
 export function planPrompts(input: SummaryInput, budget: number): PromptPlan {
   if (budget < MIN_PROMPT_BUDGET) throw new Error(`prompt budget ${budget} is below the minimum ${MIN_PROMPT_BUDGET} tokens`);
   const system = systemPrompt();
-  const header = threadHeader(input);
+  const zone = zoneFormatter(input.window.tz);
+  const header = threadHeader(input, zone);
   for (const level of RENDER_LEVELS) {
     const messages: ChatMessage[] = [
       { role: 'system', content: system },
-      { role: 'user', content: userText(header, renderBlocks(input, level)) },
+      { role: 'user', content: userText(header, renderBlocks(input, level, zone)) },
     ];
     if (estimateChatTokens(messages) <= budget) return { kind: 'single', messages };
   }
-  return { kind: 'mapReduce', chunks: mapChunks(input, header, renderBlocks(input, RENDER_LEVELS[1]!), budget) };
+  return { kind: 'mapReduce', chunks: mapChunks(header, renderBlocks(input, RENDER_LEVELS[1]!, zone), budget) };
 }
 
-function mapChunks(input: SummaryInput, header: string, blocks: Blocks, budget: number): ChatMessage[][] {
+function mapChunks(header: string, blocks: Blocks, budget: number): ChatMessage[][] {
   const system = mapSystemPrompt();
   // The header is repeated in each chunk; a very long one (a huge reviewer list) is cut first.
   const head = truncateToTokens(header, Math.floor(userRoom(system, budget) / 4));
