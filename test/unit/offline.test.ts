@@ -94,3 +94,14 @@ test('long purposes are cut at a sentence end or with an ellipsis', () => {
   assert.equal(cutText('y'.repeat(50), 10), 'yyyyyyyyyy…');
   assert.equal(cutText('中'.repeat(5), 10), '中中中中中');
 });
+
+test('reply attributions are not taken for the purpose', () => {
+  const m = makeMail({
+    id: 'r@x',
+    subject: 'Re: [PATCH] x',
+    from: person('M', 'm@x'),
+    at: '2022-11-08T00:00:00Z',
+    text: 'On Thu, 03 Nov 2022 05:32:28 +0000,\nSomeone <s@x> wrote:\n> old text\n\nWhat is the difference with the previous instance?\n',
+  });
+  assert.equal(purposeOf(m), 'What is the difference with the previous instance?');
+});

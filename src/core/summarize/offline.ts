@@ -36,13 +36,18 @@ export function purposeOf(mail: Mail): string {
   const kept: string[] = [];
   for (const line of lines) {
     if (STOP_LINE.test(line)) break;
+    // Reply attributions ("On Thu, ..., X wrote:") introduce quotes, they say nothing themselves.
+    if (/\bwrote:\s*$/i.test(line)) {
+      if (kept.length > 0 && /^On\s/.test(kept[kept.length - 1]) && !/^On\s/.test(line)) kept.pop();
+      continue;
+    }
     kept.push(line);
   }
   const paragraphs = kept
     .join('\n')
     .split(/\n\s*\n/)
     .map((p) => oneLine(p))
-    .filter((p) => p.length > 0 && !GREETING.test(p) && !/^On .{0,200} wrote:$/i.test(p));
+    .filter((p) => p.length > 0 && !GREETING.test(p));
   const first = paragraphs.find((p) => !B4_BOILERPLATE.test(p) || paragraphs.length === 1) ?? '';
   return cutText(first, PURPOSE_MAX_CHARS);
 }
