@@ -169,3 +169,15 @@ test('an empty window gives an empty report, and the list URL is normalised', as
   assert.equal(report.stats.totalMessages, 0);
   assert.equal(report.list, 'http://127.0.0.1:1/kvmarm/');
 });
+
+test('a message that cannot be parsed is kept in unparsed, not dropped', async () => {
+  const report = await generateReport({
+    source: fakeSource([{ raw: Buffer.from('this is not a mail header\n\nbody\n'), origin: 'fake#1' }]),
+    window: isoWeekWindow('2022-W45', 'UTC'),
+    summarizer: createOfflineSummarizer(),
+    now: NOW,
+  });
+  assert.equal(report.unparsed.length, 1);
+  assert.equal(report.unparsed[0].origin, 'fake#1');
+  assert.ok(renderMarkdown(report).includes('## ⚠️ 无法解析的邮件'));
+});
