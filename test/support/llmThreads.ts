@@ -68,7 +68,7 @@ export function makePatch(tag: string, files: number, linesPerFile: number): str
     const path = `arch/arm64/kvm/${tag}_${f}.c`;
     out.push(`diff --git a/${path} b/${path}`, 'index 1111111..2222222 100644', `--- a/${path}`, `+++ b/${path}`);
     out.push(`@@ -10,3 +10,${3 + linesPerFile} @@ static int ${tag}_setup_${f}(struct kvm_vcpu *vcpu)`);
-    out.push(' {', '\tint ret;');
+    out.push(' {', ' \tint ret;');
     for (let i = 0; i < linesPerFile; i++) out.push(`+\tret = kvm_${tag}_step_${f}_${i}(vcpu, ${i});`);
     out.push(' \treturn ret;');
   }

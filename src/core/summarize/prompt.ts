@@ -109,6 +109,7 @@ function messageBlock(
   index: number,
   indexOf: Map<string, number>,
   thread: readonly ThreadMessage[],
+  threadTitle: string,
   zone: ZoneFormatter,
   body: BodyOptions,
 ): string {
@@ -118,12 +119,15 @@ function messageBlock(
   const head = [
     `[#${index}]`,
     formatTime(mail.receivedAt, zone),
-    `发件人: ${from}`,
+    `发件人: ${from.replace(/[\r\n]+/g, ' ')}`,
     parent !== undefined ? `回复 #${parent}` : null,
   ]
     .filter((x) => x !== null)
     .join(' | ');
-  return `${neutralise(head)}\n主题: ${neutralise(mail.subject.full)}\n${neutralise(renderBody(message, thread, body))}`;
+  // A reply's "Re: <thread subject>" says nothing new; patches and changed subjects do.
+  const subject = mail.patch !== null || mail.subject.title !== threadTitle ? `主题: ${neutralise(mail.subject.full)}\n` : '';
+  // The head line is ours; everything from the mail is shifted off the delimiters.
+  return `${head}\n${subject}${neutralise(renderBody(message, thread, body))}`;
 }
 
 export interface RenderLevel {
@@ -158,7 +162,7 @@ function renderBlocks(input: SummaryInput, level: RenderLevel, zone: ZoneFormatt
   const blocks: Blocks = { earlier: [], window: [] };
   messages.forEach((m, i) => {
     const body = m.inWindow ? level.window : level.earlier;
-    const block = messageBlock(m, i + 1, indexOf, messages, zone, body);
+    const block = messageBlock(m, i + 1, indexOf, messages, input.thread.subject.title, zone, body);
     (m.inWindow ? blocks.window : blocks.earlier).push(block);
   });
   return blocks;

@@ -2,7 +2,7 @@
 // key itself and anything shaped like a provider key ("sk-...", as OpenAI echoes a masked key in
 // its 401 message) are replaced.
 
-const KEY_SHAPED = /\b(sk|sess|key|pk)-[A-Za-z0-9_*.\-]{4,}/g;
+const KEY_SHAPED = /\b(sk|sess|key|pk)-[A-Za-z0-9_*\-]{4,}/g;
 
 export function redactSecret(text: string, secret: string): string {
   let out = text;

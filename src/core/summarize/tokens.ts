@@ -29,12 +29,19 @@ function classOf(code: number): Cls {
   return Cls.Other;
 }
 
-/** Estimated tokens of one non-ASCII code point: at most one token per UTF-8 byte, usually fewer. */
+/**
+ * Estimated tokens of one non-ASCII code point. A byte-level BPE never needs more tokens than
+ * UTF-8 bytes; common CJK ideographs and CJK punctuation are in every modern vocabulary (one or
+ * two tokens), everything else counts its bytes.
+ */
 function nonAsciiTokens(code: number): number {
-  if (code < 0x800) return 1.5;
-  if (code < 0x10000) return 2;
+  if (code < 0x800) return 2;
+  if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xffef)) return 2;
+  if (code < 0x10000) return 3;
   return 4;
 }
+
+const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
 
 /**
  * Estimated token count of a text. Runs of letters count one token per 3 characters (real
@@ -68,24 +75,43 @@ export function estimateTokens(text: string): number {
         j++;
       }
       const len = j - i;
-      // One space before a word merges into it; longer runs and line breaks cost tokens.
-      if (!(len === 1 && cls === Cls.Space)) total += 1 + Math.floor(len / 8);
+      // One space before a word merges into it; alone, or longer runs and line breaks, cost tokens.
+      if (len === 1 && code === 0x20) {
+        const after = j < n ? classOf(text.charCodeAt(j)) : Cls.Space;
+        if (after !== Cls.Letter && after !== Cls.Digit) total += 1;
+      } else {
+        total += 1 + Math.floor(len / 8);
+      }
     } else {
       // A run of letters and digits: plain words tokenise well, mixed ones (hex ids, "arm64",
       // base64) split at nearly every letter/digit change.
       let letters = cls === Cls.Letter ? 1 : 0;
       let digits = cls === Cls.Digit ? 1 : 0;
+      // Case changes inside a word ("AeA", "kvmArm") cut it into more pieces.
+      let caseChanges = 0;
+      let prevUpper = isUpper(code);
+      // Capitals tokenise worse than lower case ("CABXG" is 4 tokens in cl100k).
+      let uppers = prevUpper ? 1 : 0;
       while (j < n) {
-        const c = classOf(text.charCodeAt(j));
-        if (c === Cls.Letter) letters++;
-        else if (c === Cls.Digit) digits++;
-        else break;
+        const cc = text.charCodeAt(j);
+        const c = classOf(cc);
+        if (c === Cls.Letter) {
+          letters++;
+          const up = isUpper(cc);
+          if (up) uppers++;
+          if (up !== prevUpper) caseChanges++;
+          prevUpper = up;
+        } else if (c === Cls.Digit) {
+          digits++;
+        } else {
+          break;
+        }
         j++;
       }
       const len = j - i;
-      if (digits === 0) total += Math.ceil(len / 3);
+      if (digits === 0) total += Math.ceil((len - uppers) / 3 + uppers / 2) + caseChanges;
       else if (letters === 0) total += Math.ceil(len / 2);
-      else total += Math.ceil(len * 0.75);
+      else total += Math.ceil(len * 0.75) + caseChanges / 2;
     }
     i = j;
   }
