@@ -215,3 +215,40 @@ export async function startPublicInbox(ranges: readonly WindowRange[], options: 
     throw err;
   }
 }
+
+export interface PairwiseScore {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/**
+ * Pairwise agreement of two groupings (item -> cluster): a pair of items is "together" in a
+ * grouping when both are in the same cluster. Items missing from `got` count against recall.
+ */
+export function pairwiseF1(got: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>): PairwiseScore {
+  const pairs = (sizes: Iterable<number>): number => {
+    let n = 0;
+    for (const s of sizes) n += (s * (s - 1)) / 2;
+    return n;
+  };
+  const count = (m: ReadonlyMap<string, string>): Map<string, number> => {
+    const c = new Map<string, number>();
+    for (const v of m.values()) c.set(v, (c.get(v) ?? 0) + 1);
+    return c;
+  };
+  const both = new Map<string, number>();
+  for (const [item, g] of got) {
+    const e = expected.get(item);
+    if (e === undefined) continue;
+    const key = `${g}\0${e}`;
+    both.set(key, (both.get(key) ?? 0) + 1);
+  }
+  const truePairs = pairs(both.values());
+  const gotPairs = pairs(count(got).values());
+  const expectedPairs = pairs(count(expected).values());
+  const precision = gotPairs === 0 ? 1 : truePairs / gotPairs;
+  const recall = expectedPairs === 0 ? 1 : truePairs / expectedPairs;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1 };
+}
