@@ -16,10 +16,10 @@ import {
   TruncatedStreamError,
 } from './failures.js';
 import { defaultContextTokens, defaultPricing, estimateCost, type ModelPricing } from './modelFacts.js';
-import { MIN_PROMPT_BUDGET, planPrompts, planReduce, promptBudget, PROMPT_VERSION, type ChatMessage } from './prompt.js';
+import { MIN_PROMPT_BUDGET, planPrompts, planReduce, promptBudget, PROMPT_VERSION, type ChatMessage, type PromptPlan } from './prompt.js';
 import { redactSecret, safeUrl } from './redact.js';
 import { AbortedError, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
-import { createSummaryCache, summaryCacheKey, threadContentHash, type SummaryCache } from './summaryCache.js';
+import { createSummaryCache, summaryCacheKey, threadContentHash, type CachedSummary, type SummaryCache } from './summaryCache.js';
 import { estimateChatTokens, estimateTokens } from './tokens.js';
 
 export interface OpenAiSummarizerOptions {
@@ -69,6 +69,13 @@ interface CallResult {
   text: string;
   promptTokens: number;
   completionTokens: number;
+}
+
+interface Prepared {
+  key: string;
+  hit: CachedSummary | null;
+  /** Null on a cache hit; an Error when no prompt could be built. */
+  plan: PromptPlan | Error | null;
 }
 
 interface RunState {
@@ -198,9 +205,8 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
   }
 
   /** The model's summary of one thread: one call, or map-reduce when it does not fit. */
-  async function summarizeThread(input: SummaryInput, state: RunState, signal: AbortSignal | undefined): Promise<CallResult> {
+  async function summarizeThread(input: SummaryInput, plan: PromptPlan, state: RunState, signal: AbortSignal | undefined): Promise<CallResult> {
     const label = `thread ${input.thread.id}`;
-    const plan = planPrompts(input, budget);
     if (plan.kind === 'single') return call(plan.messages, state, signal, label);
     state.log.info(`${label}: too large for one prompt, summarising ${plan.chunks.length} parts`);
     let notes: string[] = [];
@@ -229,17 +235,32 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
     return { text: s.text, source: 'offline', fallbackReason: reason };
   }
 
-  async function one(input: SummaryInput, state: RunState, signal: AbortSignal | undefined): Promise<Summary> {
+  /** The cache lookup and the prompts of one thread: done ahead, while earlier calls are in flight. */
+  async function prepare(input: SummaryInput): Promise<Prepared> {
     const key = summaryCacheKey(threadContentHash(input), model, PROMPT_VERSION);
     const hit = cache ? await cache.get(key) : null;
-    if (hit !== null && hit.model === model && hit.promptVersion === PROMPT_VERSION) {
+    if (hit !== null && hit.model === model && hit.promptVersion === PROMPT_VERSION) return { key, hit, plan: null };
+    try {
+      return { key, hit: null, plan: planPrompts(input, budget) };
+    } catch (err) {
+      return { key, hit: null, plan: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+
+  async function one(input: SummaryInput, prepared: Prepared, state: RunState, signal: AbortSignal | undefined): Promise<Summary> {
+    const { key, hit, plan } = prepared;
+    if (hit !== null) {
       state.usage.cachedThreads++;
       return { text: hit.text, source: 'llm', model };
     }
     if (state.fatalReason !== null) return offline(input, state.fatalReason, signal);
+    if (plan === null || plan instanceof Error) {
+      state.log.warn(`thread ${input.thread.id}: no prompt could be built (${plan instanceof Error ? redactSecret(plan.message, apiKey) : 'no plan'}); using the offline digest`);
+      return offline(input, '无法为该线程构造提示词', signal);
+    }
     let result: CallResult;
     try {
-      result = await summarizeThread(input, state, signal);
+      result = await summarizeThread(input, plan, state, signal);
     } catch (err) {
       const info = classifyFailure(err);
       if (signal?.aborted || info.aborted) throw new AbortedError();
@@ -294,15 +315,38 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
       const onCancel = (): void => inner.abort();
       signal?.addEventListener('abort', onCancel, { once: true });
       opts.progress?.('summarize', 0, inputs.length);
+      // Preparation is memoised per thread: a worker prepares its own thread if the look-ahead
+      // below has not reached it yet.
+      const prepared = new Map<number, Promise<Prepared>>();
+      const prepareAt = (i: number): Promise<Prepared> => {
+        let p = prepared.get(i);
+        if (!p) {
+          p = prepare(inputs[i]!);
+          prepared.set(i, p);
+        }
+        return p;
+      };
       const worker = async (): Promise<void> => {
         while (next < inputs.length && !inner.signal.aborted) {
           const i = next++;
           const input = inputs[i]!;
-          const summary = await one(input, state, inner.signal);
+          const ready = await prepareAt(i);
+          prepared.delete(i);
+          const summary = await one(input, ready, state, inner.signal);
           summaries[i] = summary;
           done++;
           opts.progress?.('summarize', done, inputs.length);
           opts.onSummary?.(input.thread.id, summary);
+        }
+      };
+      // Look ahead: build the next threads' prompts while the calls in flight wait on the network,
+      // so a finished call is followed by the next one at once. A few threads ahead only, so a
+      // huge week does not hold every prompt in memory.
+      const lookAhead = async (): Promise<void> => {
+        for (let i = 0; i < inputs.length && !inner.signal.aborted; i++) {
+          while (i >= next + concurrency * 2 && !inner.signal.aborted) await new Promise((r) => setTimeout(r, 5));
+          if (i >= next) await prepareAt(i);
+          await new Promise((r) => setImmediate(r));
         }
       };
       const workers = Array.from({ length: Math.min(concurrency, inputs.length) }, () =>
@@ -311,8 +355,11 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
           throw err;
         }),
       );
+      const ahead = lookAhead().catch(() => undefined);
       try {
         const settled = await Promise.allSettled(workers);
+        inner.abort();
+        await ahead;
         if (signal?.aborted) throw new AbortedError();
         const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
         if (failed) throw failed.reason;

@@ -6,7 +6,7 @@
 import type { SummaryInput, ThreadMessage } from '../types.js';
 import { createZoneFormatter, type ZoneFormatter } from '../week.js';
 import { estimateChatTokens, estimateTokens, truncateToTokens, MESSAGE_OVERHEAD_TOKENS } from './tokens.js';
-import { FULL_BODY, renderBody, type BodyOptions } from './threadText.js';
+import { FULL_BODY, renderBody, repliesByParent, type BodyOptions } from './threadText.js';
 
 /** Bump when the prompts change in a way that should invalidate cached summaries. */
 export const PROMPT_VERSION = 'kvmarm-llm-3';
@@ -108,7 +108,7 @@ function messageBlock(
   message: ThreadMessage,
   index: number,
   indexOf: Map<string, number>,
-  thread: readonly ThreadMessage[],
+  replies: ReadonlyMap<string, string[]>,
   threadTitle: string,
   zone: ZoneFormatter,
   body: BodyOptions,
@@ -127,7 +127,7 @@ function messageBlock(
   // A reply's "Re: <thread subject>" says nothing new; patches and changed subjects do.
   const subject = mail.patch !== null || mail.subject.title !== threadTitle ? `主题: ${neutralise(mail.subject.full)}\n` : '';
   // The head line is ours; everything from the mail is shifted off the delimiters.
-  return `${head}\n${subject}${neutralise(renderBody(message, thread, body))}`;
+  return `${head}\n${subject}${neutralise(renderBody(message, replies.get(mail.messageId) ?? [], body))}`;
 }
 
 export interface RenderLevel {
@@ -160,9 +160,10 @@ function renderBlocks(input: SummaryInput, level: RenderLevel, zone: ZoneFormatt
   const indexOf = new Map<string, number>();
   messages.forEach((m, i) => indexOf.set(m.mail.messageId, i + 1));
   const blocks: Blocks = { earlier: [], window: [] };
+  const replies = repliesByParent(messages);
   messages.forEach((m, i) => {
     const body = m.inWindow ? level.window : level.earlier;
-    const block = messageBlock(m, i + 1, indexOf, messages, input.thread.subject.title, zone, body);
+    const block = messageBlock(m, i + 1, indexOf, replies, input.thread.subject.title, zone, body);
     (m.inWindow ? blocks.window : blocks.earlier).push(block);
   });
   return blocks;

@@ -90,9 +90,16 @@ export function commitMessagePart(mail: Mail): string {
   return head.replace(/\s+$/, '');
 }
 
-/** Replies' texts to a message: the quotes that tell which hunks were discussed. */
-export function replyTexts(messageId: string, messages: readonly ThreadMessage[]): string[] {
-  return messages.filter((m) => m.parentId === messageId).map((m) => m.mail.text);
+/** Replies' texts by the id of the message they answer: their quotes tell which hunks were discussed. */
+export function repliesByParent(messages: readonly ThreadMessage[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of messages) {
+    if (m.parentId === null) continue;
+    const list = out.get(m.parentId);
+    if (list) list.push(m.mail.text);
+    else out.set(m.parentId, [m.mail.text]);
+  }
+  return out;
 }
 
 function capLines(text: string, maxLines: number | null): string {
@@ -102,8 +109,8 @@ function capLines(text: string, maxLines: number | null): string {
   return [...lines.slice(0, maxLines), `[...... 省略 ${lines.length - maxLines} 行]`].join('\n');
 }
 
-/** The text of one message as the prompt shows it. */
-export function renderBody(message: ThreadMessage, thread: readonly ThreadMessage[], options: BodyOptions): string {
+/** The text of one message as the prompt shows it; `replies` are the texts of its direct replies. */
+export function renderBody(message: ThreadMessage, replies: readonly string[], options: BodyOptions): string {
   const mail = message.mail;
   if (mail.patch !== null) {
     const parts: string[] = [];
@@ -111,7 +118,7 @@ export function renderBody(message: ThreadMessage, thread: readonly ThreadMessag
     parts.push(capLines(head, options.maxLines));
     parts.push('[diffstat]\n' + formatDiffStat(diffStat(mail.patch), options.maxLines === null ? 40 : 15));
     if (options.includeHunks) {
-      const hunks = quotedHunks(mail.patch, replyTexts(mail.messageId, thread), {
+      const hunks = quotedHunks(mail.patch, replies, {
         context: options.hunkContext,
         maxLines: options.maxHunkLines,
       });
