@@ -19,9 +19,13 @@ const OBSOLETE_TZ: Record<string, string> = {
   UT: '+0000', GMT: '+0000', Z: '+0000',
 };
 
+// The lookbehinds keep the unanchored search linear: a match never starts inside a run of letters
+// or digits (it would start at the run's beginning anyway), so hostile headers such as 100,000
+// letters or digits cost one pass instead of minutes of backtracking. (RECEIVED_DATE dropped its
+// leading \s*, which captured nothing and was quadratic over long runs of blanks.)
 const RFC822_DATE = new RegExp(
-  '(?:[A-Za-z]+,?\\s+)?' + // day of week
-    '([0-9]+),?\\s+' + // dd
+  '(?:(?<![A-Za-z])[A-Za-z]+,?\\s+)?' + // day of week
+    '(?<![0-9])([0-9]+),?\\s+' + // dd
     '([A-Za-z]+)\\s+' + // month
     '([0-9]{2,4})\\s+' + // year
     '([0-9]+)[:.]' + // HH
@@ -81,7 +85,7 @@ export function parseMailDate(text: string): number | null {
   return ts;
 }
 
-const RECEIVED_DATE = /\s*([0-9]+\s+[a-zA-Z]+\s+[0-9]{2,4}\s+[0-9]+[^0-9][0-9]+(?:[^0-9][0-9]+)\s+([+-][0-9]+))/s;
+const RECEIVED_DATE = /(?<![0-9])([0-9]+\s+[a-zA-Z]+\s+[0-9]{2,4}\s+[0-9]+[^0-9][0-9]+(?:[^0-9][0-9]+)\s+([+-][0-9]+))/s;
 
 /** The received time (epoch seconds) from header fields, falling back to Date: then commitTime. */
 export function receivedTime(fields: Array<[string, string]>, commitTime?: number): number | null {
