@@ -183,7 +183,7 @@ describe('git mirror source', () => {
   test('removed messages (public-inbox `d` commits) are left out', async () => {
     const gitDir = path.join(dir, 'd.git');
     initRepo(gitDir);
-    commitAll(gitDir, [...BASE, { deleteOf: BASE[5].msg as Msg, time: T('2022-11-20T00:00:00Z') }], true);
+    commitAll(gitDir, [...BASE, { deleteOf: (BASE[5] as { msg: Msg }).msg, time: T('2022-11-20T00:00:00Z') }], true);
     const raws = await createGitMirrorSource({ path: gitDir }).fetchWindow(WEEK, {});
     assert.ok(!ids(raws).includes('reply'));
     assert.ok(ids(raws).includes('reimported'));
