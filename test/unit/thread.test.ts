@@ -230,3 +230,65 @@ test('several top-level trees in one component are listed oldest first; the firs
 test('empty input gives no threads', () => {
   assert.deepEqual(buildThreads([], all), []);
 });
+
+test('property: every message listed once; groups are the connected components; tree is consistent', async () => {
+  const fc = await import('fast-check');
+  const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x', 'y'];
+  const mailArb = fc.record({
+    id: fc.constantFrom(...ids),
+    refs: fc.array(fc.constantFrom(...ids), { maxLength: 5 }),
+    irt: fc.option(fc.constantFrom(...ids), { nil: null }),
+    at: fc.integer({ min: 0, max: 50 }),
+  });
+  fc.assert(
+    fc.property(fc.array(mailArb, { minLength: 1, maxLength: 12 }), (specs) => {
+      const mails = specs.map((s) => mail(s.id, { refs: s.refs, irt: s.irt, at: s.at }));
+      const threads = buildThreads(mails, all);
+      // Every input message exactly once.
+      const listed = threads.flatMap((t) => t.messages.map((m) => m.mail));
+      assert.equal(listed.length, mails.length);
+      assert.equal(new Set(listed).size, mails.length);
+      // Oracle: naive connected components over id -> referenced ids.
+      const adj = new Map<string, Set<string>>();
+      const link = (p: string, q: string) => {
+        if (!adj.has(p)) adj.set(p, new Set());
+        if (!adj.has(q)) adj.set(q, new Set());
+        adj.get(p)!.add(q);
+        adj.get(q)!.add(p);
+      };
+      for (const m of mails) {
+        link(m.messageId, m.messageId);
+        for (const r of [...m.references, ...(m.inReplyTo ? [m.inReplyTo] : [])]) link(m.messageId, r);
+      }
+      const comp = new Map<string, number>();
+      let c = 0;
+      for (const start of adj.keys()) {
+        if (comp.has(start)) continue;
+        const stack = [start];
+        comp.set(start, c);
+        while (stack.length) for (const q of adj.get(stack.pop()!)!) if (!comp.has(q)) (comp.set(q, c), stack.push(q));
+        c++;
+      }
+      for (const t of threads) {
+        const comps = new Set(t.messages.map((m) => comp.get(m.mail.messageId)));
+        assert.equal(comps.size, 1, 'a thread spans one component');
+      }
+      const threadComps = threads.map((t) => comp.get(t.messages[0].mail.messageId));
+      assert.equal(new Set(threadComps).size, threads.length, 'one thread per component');
+      // Tree consistency: depth-first order, parents listed before children (or ghost roots).
+      for (const t of threads) {
+        const seenDepth = new Map<string, number>();
+        for (const m of t.messages) {
+          if (m.parentId === null) assert.equal(m.depth, 0);
+          else if (seenDepth.has(m.parentId)) assert.equal(m.depth, seenDepth.get(m.parentId)! + 1);
+          else {
+            assert.equal(m.depth, 1, 'an unlisted parent is a ghost root');
+            assert.ok(t.ghosts.includes(m.parentId));
+          }
+          if (!seenDepth.has(m.mail.messageId)) seenDepth.set(m.mail.messageId, m.depth);
+        }
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
