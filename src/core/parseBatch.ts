@@ -20,6 +20,8 @@ export interface ParseBatchOptions {
   /** Worker threads for large batches (default: available cores; 0 or 1 parses inline). */
   workers?: number;
   logger?: Logger;
+  /** The parser for inline parsing (tests count calls through it); workers always use parseMail. */
+  parse?: (raw: RawMessage) => Promise<ParsedMail>;
 }
 
 export interface ParseBatchResult {
@@ -54,7 +56,8 @@ async function parseInline(raws: RawMessage[], options: ParseBatchOptions, onRes
   for (let i = 0; i < raws.length; i++) {
     options.signal?.throwIfAborted();
     const raw = raws[i];
-    onResult(i, JSON.stringify(await parseMail({ raw: raw.raw, commitTime: raw.commitTime, origin: raw.origin })));
+    const parse = options.parse ?? parseMail;
+    onResult(i, JSON.stringify(await parse({ raw: raw.raw, commitTime: raw.commitTime, origin: raw.origin })));
   }
 }
 
@@ -161,7 +164,7 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
     const batch = missing.map((i) => raws[i]);
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const wanted = Math.min(options.workers ?? cores, Math.ceil(batch.length / TASK_SIZE));
-    const script = wanted > 1 && batch.length >= WORKER_THRESHOLD ? parseWorkerScript() : null;
+    const script = wanted > 1 && batch.length >= WORKER_THRESHOLD && !options.parse ? parseWorkerScript() : null;
     if (wanted > 1 && batch.length >= WORKER_THRESHOLD && !script) options.logger?.warn('parse worker script not found; parsing on the main thread');
     let writer: PackWriter | null = null;
     if (cache) {

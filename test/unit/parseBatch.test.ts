@@ -1,0 +1,103 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseMail } from '../../src/core/mail.js';
+import { parseRawMessages } from '../../src/core/parseBatch.js';
+import type { RawMessage } from '../../src/core/types.js';
+
+function msg(i: number): RawMessage {
+  const raw = Buffer.from(
+    `Message-ID: <m${i}@example.org>\nFrom: Tester <t@example.org>\nSubject: [PATCH ${i}/9] test ${i}\nDate: Tue, 8 Nov 2022 10:00:${String(i % 60).padStart(2, '0')} +0000\n\nbody ${i}\n`,
+  );
+  return { raw, origin: `fixture#${i}` };
+}
+const BROKEN: RawMessage = { raw: Buffer.from('no header here at all, just text\n'), origin: 'fixture#broken' };
+
+describe('parseRawMessages', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'kvmarm-parse-test-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('keeps input order, sets origin, keeps unparseable messages as unparsed', async () => {
+    const raws = [msg(1), BROKEN, msg(2)];
+    const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: null });
+    assert.deepEqual(mails.map((m) => m.messageId), ['m1@example.org', 'm2@example.org']);
+    assert.deepEqual(mails.map((m) => m.origin), ['fixture#1', 'fixture#2']);
+    assert.equal(unparsed.length, 1);
+    assert.equal(unparsed[0].origin, 'fixture#broken');
+  });
+
+  test('a warm run takes every result from the cache and parses nothing', async () => {
+    const cacheDir = path.join(dir, 'cache');
+    const raws = Array.from({ length: 30 }, (_, i) => msg(i));
+    let calls = 0;
+    const counting = (raw: RawMessage) => {
+      calls++;
+      return parseMail(raw);
+    };
+    const cold = await parseRawMessages(raws, { cacheDir, parse: counting });
+    assert.equal(calls, 30);
+    const warm = await parseRawMessages(raws, { cacheDir, parse: counting });
+    assert.equal(calls, 30, 'no message parsed again');
+    assert.deepEqual(warm, cold);
+
+    // One new message: only it is parsed; the origin follows the new input.
+    const more = [...raws, msg(99)].map((r, i) => ({ ...r, origin: `again#${i}` }));
+    const third = await parseRawMessages(more, { cacheDir, parse: counting });
+    assert.equal(calls, 31);
+    assert.equal(third.mails[5].origin, 'again#5');
+    assert.equal(third.mails.length, 31);
+  });
+
+  test('damaged cache packs are ignored (their messages are parsed again)', async () => {
+    const cacheDir = path.join(dir, 'cache-damaged');
+    const raws = [msg(1), msg(2)];
+    await parseRawMessages(raws, { cacheDir });
+    const packDir = path.join(cacheDir, 'parsed');
+    const version = (await readdir(packDir))[0];
+    const packs = await readdir(path.join(packDir, version));
+    assert.equal(packs.length, 1);
+    await writeFile(path.join(packDir, version, packs[0]), 'garbage');
+    let calls = 0;
+    const again = await parseRawMessages(raws, { cacheDir, parse: (r) => (calls++, parseMail(r)), logger: { info() {}, warn() {}, error() {} } });
+    assert.equal(calls, 2);
+    assert.equal(again.mails.length, 2);
+  });
+
+  test('the commit time is part of the key (it is the last fallback of receivedAt)', async () => {
+    const cacheDir = path.join(dir, 'cache-ct');
+    const noDate: RawMessage = { raw: Buffer.from('Message-ID: <nd@example.org>\nSubject: x\n\nbody\n'), commitTime: 1667900000 };
+    const a = await parseRawMessages([noDate], { cacheDir });
+    const b = await parseRawMessages([{ ...noDate, commitTime: 1667990000 }], { cacheDir });
+    assert.notEqual(a.mails[0].receivedAt, b.mails[0].receivedAt);
+  });
+
+  test('worker threads give the same result as inline parsing', async () => {
+    const raws = [...Array.from({ length: 450 }, (_, i) => msg(i)), BROKEN];
+    const inline = await parseRawMessages(raws, { cacheDir: null, workers: 1 });
+    let last = 0;
+    const threaded = await parseRawMessages(raws, { cacheDir: path.join(dir, 'cache-w'), workers: 2, progress: (_p, done) => (last = done ?? last) });
+    assert.deepEqual(threaded, inline);
+    assert.equal(last, raws.length);
+  });
+
+  test('messages that already carry a parsed Mail pass through', async () => {
+    const { mails: [m] } = await parseRawMessages([msg(7)], { cacheDir: null });
+    let calls = 0;
+    const out = await parseRawMessages([{ raw: Buffer.alloc(0), mail: m }], { cacheDir: null, parse: (r) => (calls++, parseMail(r)) });
+    assert.equal(calls, 0);
+    assert.equal(out.mails[0].messageId, 'm7@example.org');
+  });
+
+  test('cancellation stops the batch', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop now'));
+    await assert.rejects(parseRawMessages([msg(1)], { signal: controller.signal }), /stop now/);
+  });
+});
