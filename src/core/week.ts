@@ -117,8 +117,41 @@ function parseInstant(iso: string): number {
   return ms;
 }
 
-export function createZoneFormatter(tz: string): ZoneFormatter {
+const BUCKET_MS = 6 * 3_600_000;
+
+/**
+ * Reading civil fields through Intl costs microseconds per call; a report shows tens of thousands
+ * of times. Offsets only change at transitions (never twice within hours), so the offset is cached
+ * per 6-hour bucket when both ends of the bucket agree, and computed exactly for every instant of a
+ * bucket that holds a transition.
+ */
+function cachedCivilReader(tz: string): (ms: number) => Civil {
   const read = civilReader(tz);
+  const offsets = new Map<number, number | null>();
+  return (ms: number) => {
+    const bucket = Math.floor(ms / BUCKET_MS);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      const start = offsetAt(read, bucket * BUCKET_MS);
+      const end = offsetAt(read, bucket * BUCKET_MS + BUCKET_MS - 1000);
+      offset = start === end ? start : null;
+      offsets.set(bucket, offset);
+    }
+    if (offset === null) return read(ms);
+    const d = new Date(Math.floor(ms / 1000) * 1000 + offset);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    };
+  };
+}
+
+export function createZoneFormatter(tz: string): ZoneFormatter {
+  const read = cachedCivilReader(tz);
   return {
     tz,
     format(iso: string, pattern: TimePattern): string {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderHtml, createMarkdownRenderer, isSafeLink, REPORT_CSP } from '../../src/core/report/html.js';
 import { sampleReport } from '../fixtures/report/sampleReport.js';
+import { renderMarkdown } from '../../src/core/report/markdown.js';
 
 const HOSTILE_SUMMARY = {
   text: '1. **x** <script>alert(1)</script> <img src=x onerror=alert(2)>\n2. [a](javascript:alert(3)) [b](JAVASCRIPT:alert(4)) [c](data:text/html,hi) ![i](https://evil.example/i.png)\n3. <a href="javascript:alert(5)">z</a> <iframe src="https://evil.example"></iframe>',
@@ -51,4 +52,24 @@ test('the shared renderer refuses unsafe links and images, keeps safe ones', () 
   assert.ok(!out.includes('href="https://auto.example"'), 'no linkify');
   assert.equal(isSafeLink(' HTTPS://x'), true);
   assert.equal(isSafeLink('data:text/html,x'), false);
+});
+
+test('the page shows what the Markdown shows: same headings, same links, context marked', () => {
+  const report = sampleReport();
+  const direct = renderHtml(report);
+  const viaMarkdown = createMarkdownRenderer().render(renderMarkdown(report));
+  const pick = (html: string, re: RegExp) => [...html.matchAll(re)].map((m) => m[1]);
+  for (const re of [/<h[1-4]>(.*?)<\/h[1-4]>/g, /href="([^"]*)"/g, /<strong>(.*?)<\/strong>/g]) {
+    assert.deepEqual(pick(direct, re), pick(viaMarkdown, re), String(re));
+  }
+  assert.ok(direct.includes('<ol class="messages context"><li class="msg context">'));
+  assert.ok(direct.includes('<ol class="messages" start="3">'));
+});
+
+test('a list URL that is not http(s) is shown, never linked', () => {
+  const report = sampleReport();
+  report.list = 'javascript:alert(1)//';
+  const html = renderHtml(report);
+  assert.ok(!html.includes('href="javascript:'));
+  assert.ok(html.includes('javascript:alert(1)//'));
 });

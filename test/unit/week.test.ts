@@ -123,3 +123,18 @@ test('systemTimeZone names a zone the runtime accepts', () => {
   assert.ok(tz.length > 0);
   assert.doesNotThrow(() => formatInZone('2022-11-07T00:00:00Z', tz, 'HH:mm'));
 });
+
+test('the cached formatter agrees with Intl around DST transitions, minute by minute', () => {
+  for (const tz of ['America/Los_Angeles', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Santiago']) {
+    const f = createZoneFormatter(tz);
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    // Two days around known transitions in 2022 (Lord Howe shifts by 30 minutes).
+    for (const start of ['2022-03-12T00:00:00Z', '2022-03-26T12:00:00Z', '2022-04-02T06:00:00Z', '2022-09-10T00:00:00Z', '2022-10-01T06:00:00Z', '2022-11-05T00:00:00Z']) {
+      for (let m = 0; m < 48 * 60; m += 7) {
+        const iso = new Date(Date.parse(start) + m * 60_000).toISOString();
+        const p = Object.fromEntries(intl.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+        assert.equal(f.format(iso, 'YYYY-MM-DD HH:mm'), `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`, `${tz} ${iso}`);
+      }
+    }
+  }
+});

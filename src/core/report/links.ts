@@ -2,9 +2,11 @@
 // byte of the UTF-8 id outside A-Z a-z 0-9 - . _ ~ ! $ & ' ( ) * + , ; = : @ becomes %XX.
 
 const KEEP = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
+const ALL_KEPT = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]*$/;
 
 /** A Message-ID as it appears in public-inbox URLs. */
 export function midEscape(messageId: string): string {
+  if (ALL_KEPT.test(messageId)) return messageId; // the common case: nothing to encode
   let out = '';
   for (const ch of messageId) {
     if (KEEP.test(ch)) {

@@ -48,7 +48,7 @@ function receivedMs(m: ThreadMessage): number {
 }
 
 /** Messages by received time (thread order breaks ties), split into earlier context and window. */
-function messageGroups(rt: ReportThread): { context: ThreadMessage[]; window: ThreadMessage[] } {
+export function messageGroups(rt: ReportThread): { context: ThreadMessage[]; window: ThreadMessage[] } {
   const ordered = rt.thread.messages
     .map((m, i) => ({ m, i }))
     .sort((a, b) => receivedMs(a.m) - receivedMs(b.m) || a.i - b.i)
@@ -107,17 +107,15 @@ function threadSection(report: Report, f: ZoneFormatter, rt: ReportThread, index
   return out;
 }
 
-function usageLine(report: Report): string | null {
+/** What the model cost, in words; null without an LLM. */
+export function usageText(report: Report): string | null {
   const u = report.usage;
   if (!u) return null;
   const cost = u.estimatedCostUsd === null ? '费用未知' : `约 $${u.estimatedCostUsd.toFixed(4)}`;
-  return (
-    `- **模型用量**: ${u.calls} 次调用，${u.cachedThreads} 个 thread 来自缓存，` +
-    `输入 ${u.promptTokens} tokens，输出 ${u.completionTokens} tokens，${cost}`
-  );
+  return `${u.calls} 次调用，${u.cachedThreads} 个 thread 来自缓存，输入 ${u.promptTokens} tokens，输出 ${u.completionTokens} tokens，${cost}`;
 }
 
-function summarySourceCounts(report: Report): string {
+export function summarySourceCounts(report: Report): string {
   let offline = 0;
   let llm = 0;
   let fallback = 0;
@@ -162,8 +160,8 @@ export function renderMarkdown(report: Report): string {
   out.push(`- **大型 Thread** (>${LARGE_THREAD_MESSAGES}封): ${s.largeThreads} 个`);
   out.push(`- **参与者**: ${s.participants} 人（按邮箱地址计）`);
   out.push(`- **摘要来源**: ${summarySourceCounts(report)}`);
-  const usage = usageLine(report);
-  if (usage) out.push(usage);
+  const usage = usageText(report);
+  if (usage) out.push(`- **模型用量**: ${usage}`);
   if (report.unparsed.length > 0) out.push(`- **无法解析的邮件**: ${report.unparsed.length} 封（见文末）`);
   out.push('', '### 分类分布', '');
   const nonEmpty = CATEGORIES.filter((c) => s.byCategory[c] && s.byCategory[c].threads > 0);

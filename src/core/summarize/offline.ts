@@ -197,8 +197,7 @@ function windowItem(input: SummaryInput, lead: ThreadMessage, inWindow: ThreadMe
 }
 
 /** The digest for one thread. Pure: depends only on the input. */
-export function offlineDigest(input: SummaryInput): string {
-  const f = createZoneFormatter(input.window.tz);
+export function offlineDigest(input: SummaryInput, f: ZoneFormatter = createZoneFormatter(input.window.tz)): string {
   const messages = input.thread.messages;
   if (messages.length === 0) return '（空讨论串）';
   const lead = leadMessage(messages, input.series);
@@ -216,11 +215,15 @@ export function createOfflineSummarizer(): Summarizer {
     name: 'offline',
     async summarize(inputs, options) {
       const summaries: Summary[] = [];
+      const formatters = new Map<string, ZoneFormatter>();
       for (let i = 0; i < inputs.length; i++) {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
         let summary: Summary;
         try {
-          summary = { text: offlineDigest(inputs[i]), source: 'offline' };
+          const tz = inputs[i].window.tz;
+          let f = formatters.get(tz);
+          if (!f) formatters.set(tz, (f = createZoneFormatter(tz)));
+          summary = { text: offlineDigest(inputs[i], f), source: 'offline' };
         } catch (err) {
           // One odd thread must not sink the report: say so in the summary slot instead.
           options.logger?.warn(`offline digest failed for ${inputs[i].thread.id}: ${(err as Error).message}`);
