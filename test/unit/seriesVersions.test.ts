@@ -23,6 +23,7 @@ test('coverNoteLinks: version labels, footnotes, quoted lines ignored', () => {
     '',
     'v1: https://lore.kernel.org/r/v1-cover@example.org',
     '- v2: https://lore.kernel.org/kvmarm/v2-cover@example.org/',
+    'v4 -> v5: https://lore.kernel.org/kvmarm/v4-cover@example.org/',
     'Changes since v3 [1]:',
     ' - rebased',
     '[1] https://lore.kernel.org/all/v3-cover@example.org/',
@@ -32,6 +33,7 @@ test('coverNoteLinks: version labels, footnotes, quoted lines ignored', () => {
   assert.deepEqual(coverNoteLinks(text), [
     { messageId: 'v1-cover@example.org', version: 1 },
     { messageId: 'v2-cover@example.org', version: 2 },
+    { messageId: 'v4-cover@example.org', version: 4 },
     { messageId: 'v3-cover@example.org', version: 3 },
     { messageId: 'other-series@example.org', version: null },
   ]);

@@ -51,6 +51,9 @@ function lastVersionIn(prefix: string): number | null {
   // version mentioned somewhere earlier in a sentence.
   const p = prefix.trim();
   if (p.length > 40) return null;
+  // "v4 -> v5: <url>" heads the changes made since v4 and links to v4.
+  const step = /(?:^|[\s\-*•(\[])v(\d{1,3})\s*(?:->|→|=>|-->|to|\.\.)\s*v\d{1,3}\b[^a-z0-9]{0,6}$/i.exec(p);
+  if (step) return Number(step[1]);
   const m = /(?:^|[\s\-*•(\[])(?:v|version\s*)(\d{1,3})\b[^a-z0-9]{0,6}$/i.exec(p);
   return m ? Number(m[1]) : null;
 }
