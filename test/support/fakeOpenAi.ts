@@ -54,6 +54,8 @@ export interface FakeOpenAiOptions {
   reply?: (request: RecordedRequest) => string;
   /** A fault for a request, or null to answer normally. */
   fault?: (request: RecordedRequest) => FakeFault | null;
+  /** Answer 400 to requests carrying stream_options, as some older servers do. */
+  rejectStreamOptions?: boolean;
 }
 
 export interface FakeOpenAiServer {
@@ -171,6 +173,10 @@ export async function startFakeOpenAi(initial: FakeOpenAiOptions = {}): Promise<
       json(401, {
         error: { message: `Incorrect API key provided: ${sentKey}.`, type: 'invalid_request_error', code: 'invalid_api_key' },
       });
+      return;
+    }
+    if (options.rejectStreamOptions && record.body.stream_options !== undefined) {
+      json(400, { error: { message: 'Unrecognized request argument supplied: stream_options', type: 'invalid_request_error' } });
       return;
     }
     if (options.latencyMs) await sleep(options.latencyMs);

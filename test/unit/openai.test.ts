@@ -248,6 +248,23 @@ describe('openai summarizer', () => {
       assert.equal(server.requests.length, inputs.length * 2);
     });
 
+    it('a server failing thread after thread is given up on (circuit breaker)', async () => {
+      server.options = { apiKey: KEY, fault: () => ({ kind: 'status', status: 502 }) };
+      server.reset();
+      const log = captureLog();
+      const many = weekOfThreads(20);
+      const { summaries } = await make({ maxRetries: 1, concurrency: 4 }).summarize(many, { logger: log });
+      summaries.forEach((s, i) => {
+        assert.equal(s.source, 'offline');
+        assert.match(s.fallbackReason!, /502/);
+        assert.equal(s.text, offlineDigest(many[i]!));
+      });
+      // 8 threads in a row (2 x concurrency) trip it; those in flight then finish: far fewer than 20 x 2 calls.
+      assert.ok(server.requests.length >= 16 && server.requests.length <= 24, `${server.requests.length} calls`);
+      assert.equal(log.errors.length, 1);
+      assert.match(log.errors[0]!, /in a row/);
+    });
+
     it('a wrong key fails fast, without retries, reported once', async () => {
       server.options = { apiKey: 'sk-the-right-one' };
       server.reset();
@@ -337,6 +354,22 @@ describe('openai summarizer', () => {
     const everything = JSON.stringify([ok, bad, flaky]);
     assert.ok(!everything.includes(KEY));
     assert.ok(!everything.includes(KEY.slice(3, 20)));
+  });
+
+  it('drops stream_options for a server that refuses it, and estimates usage instead', async () => {
+    server.options = { apiKey: KEY, rejectStreamOptions: true };
+    server.reset();
+    const summarizer = make({ concurrency: 1 });
+    const { summaries, usage } = await summarizer.summarize(weekOfThreads(3), {});
+    for (const s of summaries) assert.equal(s.source, 'llm');
+    assert.equal(server.requests.length, 4, 'one refused call, then one per thread');
+    assert.equal(server.requests[0]!.status, 400);
+    assert.ok(server.requests.slice(1).every((r) => r.body.stream_options === undefined));
+    assert.ok(usage!.promptTokens > 0 && usage!.completionTokens > 0, 'estimated usage');
+    // Learnt once: the next run does not ask again.
+    server.reset();
+    await summarizer.summarize(weekOfThreads(1), {});
+    assert.equal(server.requests.length, 1);
   });
 
   it('builds from the environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL', async () => {

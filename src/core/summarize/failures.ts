@@ -41,6 +41,14 @@ export class ContentFilterError extends Error {
   }
 }
 
+/** The server refused a request option it does not know; the next attempt goes without it. */
+export class UnsupportedOptionError extends Error {
+  constructor() {
+    super('the server refused stream_options');
+    this.name = 'UnsupportedOptionError';
+  }
+}
+
 export interface FailureInfo extends AttemptFailure {
   /** Ends the whole run's model calls (wrong key, no such model). */
   fatal: boolean;
@@ -63,6 +71,7 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
   if (error instanceof TruncatedStreamError) {
     return { ...base, retryable: true, reason: '流式响应被截断（没有结束标记）' };
   }
+  if (error instanceof UnsupportedOptionError) return { ...base, retryable: true, retryAfterMs: 0, reason: '服务器不支持 stream_options' };
   if (error instanceof EmptyAnswerError) return { ...base, retryable: true, reason: '模型返回了空内容' };
   if (error instanceof ContentFilterError) return { ...base, retryable: false, reason: '回答被内容过滤拦截' };
   if (error instanceof APIConnectionError) return { ...base, retryable: true, reason: '无法连接模型服务或连接中断' };

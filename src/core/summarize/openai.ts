@@ -11,6 +11,7 @@ import {
   classifyFailure,
   ContentFilterError,
   EmptyAnswerError,
+  UnsupportedOptionError,
   RequestTimeoutError,
   StreamStallError,
   TruncatedStreamError,
@@ -52,6 +53,8 @@ export interface OpenAiSummarizerOptions {
   pricing?: ModelPricing | null;
   /** Some servers (OpenAI o-series, gpt-5) only take max_completion_tokens; most others max_tokens. */
   maxTokensParam?: 'max_tokens' | 'max_completion_tokens';
+  /** Ask for token usage in the stream (default true; turned off by itself when a server refuses it). */
+  streamUsage?: boolean;
   /** Sampling temperature (default: the server's). */
   temperature?: number;
   /** Jitter source, for tests. */
@@ -85,6 +88,8 @@ interface RunState {
   log: Logger;
   /** Pending cache writes. */
   writes: Promise<void>[];
+  /** Threads that failed in a row (after their retries): the circuit breaker's count. */
+  consecutiveFailures: number;
 }
 
 export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summarizer {
@@ -106,6 +111,9 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
     baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
     maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
   };
+  const breakerThreshold = 2 * concurrency;
+  // Some servers refuse stream_options; learnt once per summariser, then usage is estimated.
+  let streamUsage = options.streamUsage ?? true;
   const pricing = options.pricing === undefined ? defaultPricing(model) : options.pricing;
   const maxTokensParam = options.maxTokensParam ?? 'max_tokens';
   const cache: SummaryCache | null = options.cacheDir ? createSummaryCache(join(options.cacheDir, 'summaries')) : null;
@@ -137,9 +145,9 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
         model,
         messages,
         stream: true,
-        stream_options: { include_usage: true },
         [maxTokensParam]: maxOutputTokens,
       };
+      if (streamUsage) body.stream_options = { include_usage: true };
       if (options.temperature !== undefined) body.temperature = options.temperature;
       const stream = await client.chat.completions.create(body, { signal: ctrl.signal, maxRetries: 0, timeout: requestTimeoutMs });
       armStall();
@@ -172,6 +180,11 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
       return { text: answer, promptTokens: pt, completionTokens: ct };
     } catch (err) {
       if (signal?.aborted) throw new AbortedError();
+      if (streamUsage && err instanceof OpenAI.APIError && err.status === 400 && /stream_options|include_usage/i.test(err.message)) {
+        streamUsage = false;
+        state.log.info(`${endpoint} does not take stream_options: token usage will be estimated`);
+        throw new UnsupportedOptionError();
+      }
       if (why === 'stall') throw new StreamStallError(stallTimeoutMs);
       if (why === 'timeout') throw new RequestTimeoutError(requestTimeoutMs);
       throw err;
@@ -272,9 +285,16 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
       if (!info.fatal && state.fatalReason === null) {
         const detail = err instanceof Error ? redactSecret(err.message, apiKey).slice(0, 200) : '';
         state.log.warn(`thread ${input.thread.id}: model summary failed (${info.reason}${detail ? `: ${detail}` : ''}); using the offline digest`);
+        // A server that fails thread after thread, retries included, is down: stop asking it.
+        state.consecutiveFailures++;
+        if (state.consecutiveFailures >= breakerThreshold && state.fatalReason === null) {
+          state.fatalReason = `${info.reason}；连续 ${state.consecutiveFailures} 个线程失败后不再调用模型`;
+          state.log.error(`${endpoint}: ${state.consecutiveFailures} threads in a row failed (${info.reason}); the remaining threads use the offline digest`);
+        }
       }
       return offline(input, reason, signal);
     }
+    state.consecutiveFailures = 0;
     if (cache) {
       // Written off the critical path (an fsync per entry); summarize() awaits them before returning.
       const entry = {
@@ -306,7 +326,7 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
         warn: (m) => raw.warn(redactSecret(m, apiKey)),
         error: (m) => raw.error(redactSecret(m, apiKey)),
       };
-      const state: RunState = { usage: { calls: 0, cachedThreads: 0, promptTokens: 0, completionTokens: 0 }, fatalReason: null, log, writes: [] };
+      const state: RunState = { usage: { calls: 0, cachedThreads: 0, promptTokens: 0, completionTokens: 0 }, fatalReason: null, log, writes: [], consecutiveFailures: 0 };
       const summaries: Summary[] = new Array(inputs.length);
       let next = 0;
       let done = 0;
