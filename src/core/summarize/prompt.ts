@@ -9,7 +9,7 @@ import { estimateChatTokens, estimateTokens, truncateToTokens, MESSAGE_OVERHEAD_
 import { FULL_BODY, renderBody, repliesByParent, type BodyOptions } from './threadText.js';
 
 /** Bump when the prompts change in a way that should invalidate cached summaries. */
-export const PROMPT_VERSION = 'kvmarm-llm-3';
+export const PROMPT_VERSION = 'kvmarm-llm-4';
 
 export interface ChatMessage {
   role: 'system' | 'user';

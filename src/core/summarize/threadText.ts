@@ -70,6 +70,8 @@ export function trimQuotes(text: string, contextLines: number): string {
       const kept = contextLines > 0 ? substantive.slice(-contextLines) : [];
       if (substantive.length > kept.length) out.push('> ...');
       out.push(...kept);
+      // A blank line keeps the answer visibly apart from what it answers.
+      if (kept.length > 0) out.push('');
       quoteBlock = [];
     }
     out.push(line);
