@@ -39,6 +39,9 @@ test('threadIds: "y"/"n" answers and missing ids', () => {
 test('threadIds: several Message-ID headers keep their order; the first is the id', () => {
   const ids = threadIds(fields('Message-ID: <one@x>\nMessage-ID: <two@x>\nReferences: <two@x>\n'));
   assert.deepEqual(ids.messageIds, ['one@x', 'two@x']);
-  // Only the first id is "own": public-inbox links a message's other ids like references.
+  // Only the first id is the message's own; a second one listed in References stays a reference.
   assert.deepEqual(ids.references, ['two@x']);
+  // A second Message-ID (lore appends one to a message whose id was reused) is not a link by
+  // itself: nobody else refers to it, so grouping is the same without it.
+  assert.deepEqual(threadIds(fields('Message-ID: <one@x>\nMessage-ID: <two@x>\n')).references, []);
 });
