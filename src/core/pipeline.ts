@@ -25,6 +25,11 @@ import { classifyThread } from './classify.js';
 import { isInWindow } from './week.js';
 import { buildReport, sortReportThreads } from './report/buildReport.js';
 import { parseHeaderFields } from './headers.js';
+import { linkPreviousVersions } from './series/linkPreviousVersions.js';
+import { createMailsVersionFinder } from './series/mailsVersionFinder.js';
+import { createHeaderIndexVersionFinder } from './series/headerIndexVersionFinder.js';
+import type { SeriesVersionFinder } from './series/versionFinder.js';
+import type { HeaderIndex } from './sources/headerIndex.js';
 import { receivedTime } from './receivedTime.js';
 
 export { reportBaseName, writeReportFiles } from './report/writeReportFiles.js';
@@ -42,6 +47,32 @@ export interface GenerateOptions {
   now?: () => Date;
   /** Each thread's summary as it arrives (the extension streams them into the view). */
   onSummary?: (threadId: string, summary: Summary) => void;
+  /**
+   * Where earlier versions of a series are looked up (fills series.previous). Absent: the git
+   * mirror's header index when the source has one, else the mails at hand; null: no lookup.
+   */
+  versionFinder?: SeriesVersionFinder | null;
+}
+
+/** A source that can expose its header index (the git mirror does). */
+interface IndexedSource {
+  headerIndex(options?: { signal?: AbortSignal; logger?: Logger }): Promise<HeaderIndex>;
+}
+
+function hasHeaderIndex(source: MailSource): source is MailSource & IndexedSource {
+  return typeof (source as Partial<IndexedSource>).headerIndex === 'function';
+}
+
+async function defaultVersionFinder(source: MailSource, mails: Mail[], signal?: AbortSignal, logger?: Logger): Promise<SeriesVersionFinder> {
+  if (hasHeaderIndex(source)) {
+    try {
+      return createHeaderIndexVersionFinder(await source.headerIndex({ signal, logger }));
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      logger?.warn(`header index unavailable for version links: ${(err as Error).message}`);
+    }
+  }
+  return createMailsVersionFinder(mails);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -97,6 +128,17 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   });
   progress?.('classify', threads.length, threads.length);
   throwIfAborted(signal);
+
+  if (options.versionFinder !== null && items.some((rt) => rt.series)) {
+    progress?.('versions');
+    const finder = options.versionFinder ?? (await defaultVersionFinder(source, mails, signal, logger));
+    await linkPreviousVersions(items, finder, {
+      signal,
+      // A failed lookup costs the series its version links, never the report.
+      onError: (series, err) => logger?.warn(`version lookup failed for "${series.title}": ${(err as Error).message}`),
+    });
+    throwIfAborted(signal);
+  }
 
   // Summaries are asked for in report order, so streamed ones arrive top to bottom.
   const ordered = sortReportThreads(items);

@@ -181,3 +181,21 @@ test('a message that cannot be parsed is kept in unparsed, not dropped', async (
   assert.equal(report.unparsed[0].origin, 'fake#1');
   assert.ok(renderMarkdown(report).includes('## ⚠️ 无法解析的邮件'));
 });
+
+test('earlier versions of a series are linked from the mails at hand, or not at all when asked', async () => {
+  const w = isoWeekWindow('2022-W45', 'Asia/Shanghai');
+  const v1 = '20221031101500.1001-1-ada.lin@example.org';
+  const linked = await demoReport(w);
+  const v2 = thread(linked, '20221107011200.2001-1-ada.lin@example.org');
+  assert.deepEqual(v2.series?.previous.map((p) => [p.version, p.messageId]), [[1, v1]]);
+  assert.ok(renderMarkdown(linked).includes(`之前版本: [v1](<${LIST}${v1}/>)`));
+  const plain = await demoReport(w, { versionFinder: null });
+  assert.deepEqual(thread(plain, '20221107011200.2001-1-ada.lin@example.org').series?.previous, []);
+  const failing = await demoReport(w, {
+    versionFinder: { findEarlierVersions: async () => { throw new Error('index down'); } },
+    logger: { info() {}, warn(m: string) { warnings.push(m); }, error() {} },
+  });
+  assert.equal(failing.threads.length, 8);
+  assert.ok(warnings.some((m) => m.includes('index down')));
+});
+const warnings: string[] = [];
