@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type Attachment, type EmailAddress } from 'mailparser';
 import { headerBlock, headerValues, parseHeaderFields } from './headers.js';
+import { threadIds } from './mailIds.js';
 import { parseMailDate, receivedTime } from './receivedTime.js';
 import { parseSubject } from './subject.js';
 import { extractTrailers } from './trailers.js';
@@ -14,12 +15,10 @@ import { findPatchStart, extractPatch, splitSegments } from './mailBody.js';
 import type { Address, Mail, RawMessage, UnparsedMail } from './types.js';
 
 /** Bump whenever parseMail produces a different Mail for the same bytes: parse caches key on it. */
-export const MAIL_PARSER_VERSION = 1;
+export const MAIL_PARSER_VERSION = 2;
 
 export type ParsedMail = { ok: true; mail: Mail } | { ok: false; unparsed: UnparsedMail };
 
-/** public-inbox truncates ids to this length (a Xapian term limit). */
-const MAX_MID_SIZE = 244;
 const MAX_UNPARSED_HEADER_CHARS = 16 * 1024;
 
 const PARSER_OPTIONS = {
@@ -29,23 +28,6 @@ const PARSER_OPTIONS = {
   skipImageLinks: true,
   keepCidLinks: true,
 };
-
-/** Ids in a header value, as PublicInbox::MID extracts them: every "<...>", CR/LF/TAB removed. */
-function extractIds(values: string[], bareAllowed: boolean): string[] {
-  const ids: string[] = [];
-  for (const v of values) {
-    const re = /<([^>]+)>/g;
-    let m: RegExpExecArray | null;
-    let found = false;
-    while ((m = re.exec(v)) !== null) {
-      found = true;
-      ids.push(m[1].replace(/[\n\t\r]/g, '').slice(0, MAX_MID_SIZE));
-    }
-    // A Message-ID without brackets is taken whole (public-inbox does the same).
-    if (!found && bareAllowed && v.trim() !== '') ids.push(v.trim().replace(/[\n\t\r]/g, '').slice(0, MAX_MID_SIZE));
-  }
-  return ids;
-}
 
 function flattenAddresses(field: AddressObject | AddressObject[] | undefined): Address[] {
   if (!field) return [];
@@ -103,36 +85,17 @@ export async function parseMail(raw: RawMessage): Promise<ParsedMail> {
       return unparsed(raw, block, `mailparser: ${err instanceof Error ? err.message : String(err)}`);
     }
 
-    const mids = extractIds(headerValues(fields, 'message-id'), true);
-    const synthesized = mids.length === 0;
-    const messageId = synthesized ? synthesizedId(raw.raw) : mids[0];
+    const ids = threadIds(fields);
+    const synthesized = ids.messageIds.length === 0;
+    const messageId = synthesized ? synthesizedId(raw.raw) : ids.messageIds[0];
+    // In-Reply-To ids missing from References are already appended to references (public-inbox
+    // links every one); the parent is the last In-Reply-To id.
+    const references = ids.references;
+    const inReplyTo = ids.inReplyTo.length > 0 ? ids.inReplyTo[ids.inReplyTo.length - 1] : null;
 
     const from = flattenAddresses(parsed.from)[0] ?? { name: '', address: '' };
     const to = flattenAddresses(parsed.to);
     const cc = flattenAddresses(parsed.cc);
-
-    // public-inbox drops "ids" that are really the sender's or recipients' addresses (old
-    // git-send-email prompts for In-Reply-To and people typed an address), and "y"/"n".
-    const notIds = new Set<string>(['y', 'n']);
-    for (const a of [from, ...to, ...cc]) if (a.address) notIds.add(a.address);
-    const keep = (id: string): boolean => id !== messageId && !notIds.has(id.toLowerCase());
-
-    const irtIds = extractIds(headerValues(fields, 'in-reply-to'), false).filter(keep);
-    const seen = new Set<string>();
-    const references: string[] = [];
-    for (const id of extractIds(headerValues(fields, 'references'), false)) {
-      if (!keep(id) || seen.has(id)) continue;
-      seen.add(id);
-      references.push(id);
-    }
-    // In-Reply-To ids missing from References join them (public-inbox links every one); the
-    // parent is the last In-Reply-To id.
-    for (const id of irtIds) {
-      if (seen.has(id)) continue;
-      seen.add(id);
-      references.push(id);
-    }
-    const inReplyTo = irtIds.length > 0 ? irtIds[irtIds.length - 1] : null;
 
     const subject = parseSubject(parsed.subject ?? '');
 
