@@ -12,6 +12,7 @@ import { parseSubject } from './subject.js';
 import { extractTrailers } from './trailers.js';
 import { htmlToText } from './mailHtml.js';
 import { findPatchStart, extractPatch, splitSegments } from './mailBody.js';
+import { withTimeBudget } from './safety/timeBudget.js';
 import type { Address, Mail, RawMessage, UnparsedMail } from './types.js';
 
 /** Bump whenever parseMail produces a different Mail for the same bytes: parse caches key on it. */
@@ -70,8 +71,16 @@ function unparsed(raw: RawMessage, block: string, reason: string): ParsedMail {
   };
 }
 
-/** Parse one message. Never rejects. */
-export async function parseMail(raw: RawMessage): Promise<ParsedMail> {
+/** mailparser's time per message before the message is kept as unparsed (real mail takes ~1 ms). */
+export const MAIL_PARSE_BUDGET_MS = 10_000;
+
+export interface ParseMailOptions {
+  /** Time budget for mailparser on this message (default MAIL_PARSE_BUDGET_MS). */
+  budgetMs?: number;
+}
+
+/** Parse one message. Never rejects; a message mailparser does not finish in time comes back unparsed. */
+export async function parseMail(raw: RawMessage, options: ParseMailOptions = {}): Promise<ParsedMail> {
   let block = '';
   try {
     block = headerBlock(raw.raw);
@@ -80,7 +89,7 @@ export async function parseMail(raw: RawMessage): Promise<ParsedMail> {
 
     let parsed;
     try {
-      parsed = await simpleParser(raw.raw, PARSER_OPTIONS);
+      parsed = await withTimeBudget(simpleParser(raw.raw, PARSER_OPTIONS), options.budgetMs ?? MAIL_PARSE_BUDGET_MS, 'mailparser');
     } catch (err) {
       return unparsed(raw, block, `mailparser: ${err instanceof Error ? err.message : String(err)}`);
     }
