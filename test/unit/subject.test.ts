@@ -155,3 +155,18 @@ test('normalizeTitle lower-cases and collapses spaces', () => {
   assert.equal(normalizeTitle('  KVM: arm64:   Add\tThing '), 'kvm: arm64: add thing');
   assert.equal(normalizeTitle(parseSubject('[PATCH v2 1/3] KVM:  Foo').title), normalizeTitle(parseSubject('Re: [PATCH v3 1/3] KVM: foo').title));
 });
+
+test('property: never throws, unfolded, and the title is a fixed point', async () => {
+  const fc = await import('fast-check');
+  const piece = fc.constantFrom('Re: ', 'AW: ', 'Fwd: ', '[PATCH v2 1/3] ', '[RFC] ', '[GIT PULL] ', '[kvm-unit-tests PATCH] ', 'RESEND: ', 'KVM: arm64: ', 'fix ', '\r\n\t', '  ', '?', '[', ']', '回复: ', 'x');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 10 }), (parts) => {
+      const s = parseSubject(parts.join(''));
+      assert.ok(!/[\r\n\t]| {2}/.test(s.full), JSON.stringify(s.full));
+      assert.ok(s.title === s.title.trim());
+      assert.ok(Number.isFinite(s.tags.version) && s.tags.version >= 0);
+      assert.equal(parseSubject(s.title).title, s.title);
+    }),
+    { numRuns: 2000 },
+  );
+});
