@@ -14,7 +14,7 @@ export interface VersionQuery {
   before: string;
   /** Message-IDs the cover letter links to (see coverNoteLinks), with the version a note names. */
   links: string[];
-  /** Versions named for some links ("v2: https://..."), by Message-ID. */
+  /** Versions the cover letter's notes name for some links ("v2: https://..."), by Message-ID: a hint only. */
   linkVersions?: Record<string, number>;
   /** Number of patches in the current version; a tie-breaker between candidates. */
   total?: number;
@@ -85,7 +85,9 @@ export function matchEarlierVersions(query: VersionQuery, candidates: Iterable<V
   for (const c of candidates) {
     if (!isSeriesHead(c.subject)) continue;
     if (!(c.time < query.before)) continue;
-    const version = query.linkVersions?.[c.messageId] ?? c.subject.tags.version;
+    // The posting's own subject says which version it is; notes in cover letters disagree on
+    // whether "v1 -> v2: <url>" links v1 or v2, so their labels are not trusted over it.
+    const version = c.subject.tags.version;
     if (version >= query.version) continue;
     let score = 0;
     const sameAuthor = author !== '' && c.from === author;
