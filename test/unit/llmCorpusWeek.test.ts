@@ -85,8 +85,13 @@ describe('corpus week 2022-W45 with model summaries', { skip: existsSync(BUNDLE)
     assert.equal(server.requests.length, n, 'one call per thread');
     assert.ok(server.maxInFlight >= 3, `max in flight ${server.maxInFlight}`);
     const sequential = server.requests.reduce((s, r) => s + (r.endedAt! - r.startedAt), 0);
-    console.log(`corpus week: ${n} threads summarised in ${times[0]!.toFixed(0)} ms; sequential ${sequential} ms; max in flight ${server.maxInFlight}`);
-    assert.ok(times[0]! < sequential / 3, `summarising took ${times[0]!.toFixed(0)} ms, sequential ${sequential} ms`);
+    console.log(
+      `corpus week: ${n} threads summarised in ${times[0]!.toFixed(0)} ms; sequential ${sequential} ms (a third: ${(sequential / 3).toFixed(0)} ms); max in flight ${server.maxInFlight}`,
+    );
+    // 25 threads at concurrency 4 need 7 rounds of 0.5 s = 3.5 s against a third of 12.5 s = 4.17 s:
+    // too thin a margin to assert on a busy machine. The strict bound is asserted in openai.test.ts
+    // (24 threads, 6 rounds); here a serial regression is what must not pass.
+    assert.ok(times[0]! < sequential / 2, `summarising took ${times[0]!.toFixed(0)} ms, sequential ${sequential} ms`);
     assert.equal(report.usage!.calls, n);
     assert.ok(report.usage!.estimatedCostUsd !== null && report.usage!.estimatedCostUsd > 0);
 
