@@ -20,10 +20,30 @@ export interface LoreOptions {
   retries?: number;
   /** First backoff delay; doubled on each retry (default 1000 ms). */
   retryDelayMs?: number;
+  /** Most bytes the answer may inflate to (default 1 GiB): a gzip bomb is an error, not an OOM. */
+  maxBytes?: number;
+  /** Longest Retry-After (429/503) honoured; a longer one is an error at once (default 120 s). */
+  maxRetryAfterMs?: number;
 }
 
-/** A failure worth another attempt: the connection, or the server (5xx). */
-class RetryableError extends Error {}
+/** A failure worth another attempt: the connection, the server (5xx), or 429 (after `delayMs`). */
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Retry-After as milliseconds (delta-seconds or an HTTP date), or null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number = Date.now()): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
+}
 
 /** The search URL for a window: epoch seconds, inclusive bounds. */
 export function loreQueryUrl(baseUrl: string, since: number, until: number): string {
@@ -66,16 +86,32 @@ async function* maybeGunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<B
     return;
   }
   const gunzip = createGunzip();
+  // Waits for room in the gunzip, or for its end when our reader stopped early (a size bound, a
+  // parse error): then the feed must stop too, or `await feed` below would wait forever.
+  const room = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        gunzip.off('drain', done);
+        gunzip.off('close', done);
+        resolve();
+      };
+      gunzip.on('drain', done);
+      gunzip.on('close', done);
+    });
   // Feed the gunzip from the network while we read its output; a truncated stream makes
   // gunzip fail ("unexpected end of file"), which surfaces here as an error, never a short result.
   const feed = (async () => {
     try {
       for await (const chunk of rest()) {
-        if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+        if (gunzip.destroyed) break;
+        if (!gunzip.write(chunk)) await room();
       }
-      gunzip.end();
+      if (!gunzip.destroyed) gunzip.end();
     } catch (err) {
       gunzip.destroy(err as Error);
+    } finally {
+      // Stop reading the network body once the gunzip is gone.
+      await it.return?.();
     }
   })();
   try {
@@ -97,6 +133,8 @@ export function createLoreSource(options: LoreOptions): MailSource {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const retries = options.retries ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 1000;
+  const maxBytes = options.maxBytes ?? 1024 * 1024 * 1024;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : options.baseUrl + '/';
 
   async function attempt(url: string, fetchOptions: FetchOptions): Promise<RawMessage[]> {
@@ -130,9 +168,13 @@ export function createLoreSource(options: LoreOptions): MailSource {
         await response.body?.cancel();
         return [];
       }
-      if (response.status >= 500) {
+      if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel();
-        throw new RetryableError(`${base} answered ${response.status} ${response.statusText}`);
+        const wait = retryAfterMs(response.headers.get('retry-after'));
+        if (wait !== null && wait > maxRetryAfterMs) {
+          throw new Error(`${base} answered ${response.status} and asks to retry after ${Math.round(wait / 1000)} s`);
+        }
+        throw new RetryableError(`${base} answered ${response.status} ${response.statusText}`, wait ?? undefined);
       }
       if (!response.ok || !response.body) {
         await response.body?.cancel();
@@ -150,8 +192,17 @@ export function createLoreSource(options: LoreOptions): MailSource {
           throw new RetryableError(timedOut ? `${base} stalled for ${timeoutMs} ms while sending` : `connection to ${base} broke: ${(err as Error).message}`);
         }
       };
+      // A gzip bomb (or an endless answer) stops at maxBytes, before it can exhaust memory.
+      const bounded = async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+        let total = 0;
+        for await (const chunk of chunks) {
+          total += chunk.length;
+          if (total > maxBytes) throw new Error(`the archive's answer inflates past ${maxBytes} bytes; refusing it`);
+          yield chunk;
+        }
+      };
       const out: RawMessage[] = [];
-      for await (const raw of splitMboxrd(maybeGunzip(timed()))) {
+      for await (const raw of splitMboxrd(bounded(maybeGunzip(timed())))) {
         out.push({ raw, origin: `${base}#${out.length + 1}` });
         if (out.length % 100 === 0) fetchOptions.progress?.('download', out.length);
       }
@@ -181,7 +232,7 @@ export function createLoreSource(options: LoreOptions): MailSource {
             throw err instanceof RetryableError ? new Error(`${err.message} (after ${n + 1} attempts)`) : err;
           }
           fetchOptions.logger?.warn(`${err.message}; retrying`);
-          await sleep(retryDelayMs * 2 ** n, fetchOptions.signal);
+          await sleep(err.delayMs ?? retryDelayMs * 2 ** n, fetchOptions.signal);
         }
       }
     },
