@@ -85,7 +85,9 @@ async function parseInWorkers(raws: RawMessage[], count: number, script: string,
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const feed = (w: Worker): void => {
         if (failed || next >= tasks.length) return;
-        w.postMessage(tasks[next++]);
+        w.postMessage(tasks[next]);
+        // postMessage copied the bytes: drop ours so the whole corpus does not sit in memory twice.
+        tasks[next++].items = [];
       };
       for (let k = 0; k < count; k++) {
         const w = startWorker(script);
