@@ -381,8 +381,9 @@ export function createOpenAiSummarizer(options: OpenAiSummarizerOptions): Summar
         inner.abort();
         await ahead;
         if (signal?.aborted) throw new AbortedError();
-        const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-        if (failed) throw failed.reason;
+        // The first real failure, not the aborts it caused in the other workers.
+        const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+        if (failures.length > 0) throw failures.find((e) => !(e instanceof AbortedError)) ?? failures[0];
       } finally {
         signal?.removeEventListener('abort', onCancel);
         await Promise.all(state.writes);
