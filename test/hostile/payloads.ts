@@ -2,14 +2,14 @@
 // (window.__pwned) so a browser check can tell whether any of them ran; every remote reference
 // points at the loopback "leak" host so a browser check can tell whether any request left.
 
-/** The marker global every script payload sets. */
+/** The marker global every script payload increments: its value counts the payloads that ran. */
 export const MARKER = '__pwned';
 
 /** Where payloads try to send requests (never reachable: port 9 is discard, and no test listens). */
 export const LEAK_HOST = '127.0.0.1:9';
 export const LEAK_URL = `http://${LEAK_HOST}/leak`;
 
-const SET = `window.${MARKER}=1`;
+const SET = `window.${MARKER}=(window.${MARKER}|0)+1`;
 
 /** HTML/script payloads: each would execute if it reached a page as markup. */
 export const SCRIPT_PAYLOADS: readonly string[] = [
@@ -19,7 +19,7 @@ export const SCRIPT_PAYLOADS: readonly string[] = [
   `</code></pre></li></ul></main><script>${SET}</script>`,
   `"><svg onload="${SET}">`,
   `'><svg/onload=${SET}>`,
-  `<iframe srcdoc="<script>parent.${MARKER}=1</script>"></iframe>`,
+  `<iframe srcdoc="<script>parent.${MARKER}=(parent.${MARKER}|0)+1</script>"></iframe>`,
   `<math><mtext></p><style></style><img src=x onerror=${SET}></mtext></math>`,
   `<details open ontoggle="${SET}">`,
   `<body onload="${SET}">`,
