@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openGitCatFile } from '../../src/core/sources/gitCatFile.js';
 import { createGitMirrorSource } from '../../src/core/sources/gitMirror.js';
-import { indexFilePath, openHeaderIndex } from '../../src/core/sources/headerIndex.js';
+import { indexFilePath, openHeaderIndex, readHeadOid } from '../../src/core/sources/headerIndex.js';
 import type { Logger, Window } from '../../src/core/types.js';
 
 // Messages written for these tests: times are chosen against a window of 2022-11-07..13 (UTC).
@@ -233,5 +233,24 @@ describe('git mirror source', () => {
       await cat.close();
     }
     await assert.rejects(cat.read('HEAD'), /closed/);
+  });
+
+  test('HEAD is read from loose and packed refs like git reads it; the source reuses an unchanged index', async () => {
+    const gitDir = path.join(dir, 'e.git');
+    initRepo(gitDir);
+    assert.equal(await readHeadOid(gitDir), null, 'unborn branch');
+    commitAll(gitDir, BASE.slice(0, 2), true);
+    const revParse = () => spawnSync('git', ['--git-dir=' + gitDir, 'rev-parse', 'HEAD']).stdout.toString().trim();
+    assert.equal(await readHeadOid(gitDir), revParse());
+    assert.equal(spawnSync('git', ['--git-dir=' + gitDir, 'pack-refs', '--all']).status, 0);
+    assert.equal(await readHeadOid(gitDir), revParse());
+
+    const source = createGitMirrorSource({ path: gitDir, cacheDir: path.join(dir, 'cache-e') });
+    const a = await source.headerIndex();
+    assert.equal(await source.headerIndex(), a, 'same HEAD: same index object');
+    commitAll(gitDir, BASE.slice(2, 3), false);
+    const b = await source.headerIndex();
+    assert.notEqual(b, a);
+    assert.equal(b.size, 3);
   });
 });

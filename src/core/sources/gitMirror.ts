@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { FetchOptions, MailSource, RawMessage, Window } from '../types.js';
 import { openGitCatFile } from './gitCatFile.js';
 import { runGit } from './gitLog.js';
-import { openHeaderIndex, type Epoch, type HeaderIndex } from './headerIndex.js';
+import { openHeaderIndex, readHeadOid, type Epoch, type HeaderIndex } from './headerIndex.js';
 
 export const DEFAULT_LIST_URL = 'https://lore.kernel.org/kvmarm/';
 
@@ -99,14 +99,23 @@ export function createGitMirrorSource(options: GitMirrorOptions): GitMirrorSourc
     return epochsPromise;
   };
 
-  const headerIndex = async (fetchOptions: FetchOptions = {}): Promise<HeaderIndex> =>
-    openHeaderIndex({
-      epochs: await epochs(fetchOptions.signal),
+  // The last index opened, with the epochs' HEADs it was opened at: a second call in the same run
+  // (the pipeline's series lookups) reuses it unless the mirror moved on.
+  let last: { heads: Array<string | null>; index: HeaderIndex } | null = null;
+  const headerIndex = async (fetchOptions: FetchOptions = {}): Promise<HeaderIndex> => {
+    const list = await epochs(fetchOptions.signal);
+    const heads = await Promise.all(list.map((e) => readHeadOid(e.gitDir)));
+    if (last && heads.every((h, k) => h !== null && h === last!.heads[k])) return last.index;
+    const index = await openHeaderIndex({
+      epochs: list,
       cacheDir: options.cacheDir,
       signal: fetchOptions.signal,
       progress: fetchOptions.progress,
       logger: fetchOptions.logger,
     });
+    last = { heads, index };
+    return index;
+  };
 
   return {
     description: `git ${options.path}`,

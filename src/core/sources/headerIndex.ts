@@ -178,6 +178,29 @@ async function saveStored(file: string, data: Buffer): Promise<void> {
   }
 }
 
+/**
+ * HEAD's commit read from the repository's ref files (loose ref, then packed-refs), or null when
+ * they cannot answer (an unborn branch, another ref storage): then ask git.
+ */
+export async function readHeadOid(gitDir: string): Promise<string | null> {
+  try {
+    const head = (await readFile(path.join(gitDir, 'HEAD'), 'utf8')).trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const m = /^ref: (refs\/[^\s]+)$/.exec(head);
+    if (!m) return null;
+    const loose = await readFile(path.join(gitDir, m[1]), 'utf8').catch(() => null);
+    if (loose !== null) return /^[0-9a-f]{40}$/.test(loose.trim()) ? loose.trim() : null;
+    const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
+    for (const line of packed.split('\n')) {
+      const [oid, name] = line.split(' ');
+      if (name === m[1] && /^[0-9a-f]{40}$/.test(oid)) return oid;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
 /** The commit HEAD points to, or null for an empty repository. */
 async function headOf(cat: GitCatFile): Promise<string | null> {
   const obj = await cat.read('HEAD');
@@ -357,10 +380,12 @@ export async function openHeaderIndex(options: OpenHeaderIndexOptions): Promise<
   const file = options.cacheDir ? indexFilePath(options.cacheDir, options.epochs) : null;
   const stored = file ? await loadStored(file, options.logger) : null;
 
-  // What changed since the stored index: each epoch's HEAD against its stored tip.
-  const cats = options.epochs.map((e) => openGitCatFile(e.gitDir));
+  // What changed since the stored index: each epoch's HEAD against its stored tip. HEAD is read
+  // from the ref files (no process to start on a warm run); git itself answers when they don't.
+  const opened: Array<GitCatFile | undefined> = [];
+  const catFor = (k: number): GitCatFile => (opened[k] ??= openGitCatFile(options.epochs[k].gitDir));
   try {
-    const heads = await Promise.all(cats.map(headOf));
+    const heads = await Promise.all(options.epochs.map(async (e, k) => (await readHeadOid(e.gitDir)) ?? headOf(catFor(k))));
     const storedEpochs = new Map((stored?.header.epochs ?? []).map((e) => [e.epoch, e]));
     const sameEpochs =
       stored !== null &&
@@ -392,7 +417,7 @@ export async function openHeaderIndex(options: OpenHeaderIndexOptions): Promise<
           options.logger?.warn(`header index of ${epoch.gitDir} does not match its history; rebuilding it`);
         }
       }
-      const added = head && since !== head ? await readNewEntries(epoch, cats[k], since, options) : { entries: [], deleted: [] };
+      const added = head && since !== head ? await readNewEntries(epoch, catFor(k), since, options) : { entries: [], deleted: [] };
       deleted = [...deleted, ...added.deleted];
       for (const d of deleted) deletedAll.add(d);
       entries.push(...base, ...added.entries);
@@ -406,6 +431,6 @@ export async function openHeaderIndex(options: OpenHeaderIndexOptions): Promise<
     }
     return indexOver(cols);
   } finally {
-    await Promise.all(cats.map((c) => c.close()));
+    await Promise.all(opened.map((c) => c?.close()));
   }
 }
