@@ -2,14 +2,15 @@
 // bodies, which messages are in the window), the series facts and category, the model and the
 // prompt version. Regenerating a week makes no call for unchanged threads; a thread with a new
 // message hashes differently and is summarised again. Entries are written atomically (temp file,
-// fsync, rename); an entry that does not read back whole is a miss, never an error.
+// fsync, rename); an entry that does not read back whole, or whose checksum does not match its
+// content (a damaged disk block), is a miss, never an error or a wrong summary.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SummaryInput } from '../types.js';
 
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 
 /** Hash of a thread's content: message ids, bodies, and whether each is in the window. */
 export function threadContentHash(input: SummaryInput): string {
@@ -57,6 +58,14 @@ export interface CachedSummary {
 interface Entry extends CachedSummary {
   format: number;
   key: string;
+  /** sha256 over the key and the summary's fields: a flipped byte anywhere makes the entry a miss. */
+  sum: string;
+}
+
+function entrySum(key: string, v: CachedSummary): string {
+  return createHash('sha256')
+    .update(JSON.stringify([key, v.text, v.model, v.promptVersion, v.promptTokens, v.completionTokens, v.createdAt]))
+    .digest('hex');
 }
 
 export interface SummaryCache {
@@ -76,7 +85,8 @@ function isEntry(v: unknown, key: string): v is Entry {
     typeof e.promptVersion === 'string' &&
     typeof e.promptTokens === 'number' &&
     typeof e.completionTokens === 'number' &&
-    typeof e.createdAt === 'string'
+    typeof e.createdAt === 'string' &&
+    e.sum === entrySum(key, e as unknown as CachedSummary)
   );
 }
 
@@ -106,7 +116,7 @@ export function createSummaryCache(dir: string): SummaryCache {
       const file = pathOf(key);
       const sub = join(dir, key.slice(0, 2));
       await mkdir(sub, { recursive: true });
-      const entry: Entry = { format: ENTRY_FORMAT, key, ...value };
+      const entry: Entry = { format: ENTRY_FORMAT, key, ...value, sum: entrySum(key, value) };
       const tmp = join(sub, `.${key}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
       const handle = await open(tmp, 'wx', 0o600);
       try {
