@@ -2,13 +2,15 @@
 // content hash and the parser version, so a warm weekly run does not parse again. Stored as
 // append-only pack files (one per run that parsed something new): writing 20,000 small files
 // costs seconds, one pack costs one streaming write. A lookup reads each pack's key table, then
-// only the bodies it needs, in bounded blocks. Packs are written atomically (temp + rename); a
-// damaged pack is ignored (its messages are parsed again); many packs are merged into one.
+// only the bodies it needs, in bounded blocks. Packs are written atomically (temp, fsync, rename);
+// a damaged pack is ignored (its messages are parsed again), and a body whose CRC-32 does not match
+// the table is a miss, never a wrong answer; many packs are merged into one.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Logger, RawMessage } from './types.js';
 
 const MAGIC = Buffer.from('KVMWPCK\n', 'latin1');
@@ -31,6 +33,8 @@ interface PackTable {
   keys: string[];
   offsets: number[];
   lengths: number[];
+  /** CRC-32 of each body (packs written before checksums have none). */
+  sums: number[] | null;
 }
 
 async function readTable(file: string): Promise<PackTable> {
@@ -46,8 +50,9 @@ async function readTable(file: string): Promise<PackTable> {
     if (tableAt < MAGIC.length) throw new Error('bad table length');
     const tableBuf = Buffer.alloc(tableLen);
     await fh.read(tableBuf, 0, tableLen, tableAt);
-    const table = JSON.parse(tableBuf.toString('utf8')) as { keys: string[]; lengths: number[] };
+    const table = JSON.parse(tableBuf.toString('utf8')) as { keys: string[]; lengths: number[]; sums?: number[] };
     if (!Array.isArray(table.keys) || !Array.isArray(table.lengths) || table.keys.length !== table.lengths.length) throw new Error('bad table');
+    if (table.sums !== undefined && (!Array.isArray(table.sums) || table.sums.length !== table.keys.length)) throw new Error('bad table checksums');
     const offsets: number[] = [];
     let at = MAGIC.length;
     for (const len of table.lengths) {
@@ -55,7 +60,7 @@ async function readTable(file: string): Promise<PackTable> {
       at += len;
     }
     if (at !== tableAt) throw new Error('table does not match the bodies');
-    return { file, keys: table.keys, offsets, lengths: table.lengths };
+    return { file, keys: table.keys, offsets, lengths: table.lengths, sums: table.sums ?? null };
   } finally {
     await fh.close();
   }
@@ -77,6 +82,7 @@ function packWriter(dir: string): PackWriter {
   writeSync(fd, MAGIC);
   const keys: string[] = [];
   const lengths: number[] = [];
+  const sums: number[] = [];
   let closed = false;
   const close = (): void => {
     if (!closed) closeSync(fd);
@@ -88,6 +94,7 @@ function packWriter(dir: string): PackWriter {
       writeSync(fd, body);
       keys.push(key);
       lengths.push(body.length);
+      sums.push(crc32(body));
     },
     finish() {
       if (keys.length === 0) {
@@ -95,10 +102,12 @@ function packWriter(dir: string): PackWriter {
         return null;
       }
       try {
-        const table = Buffer.from(JSON.stringify({ keys, lengths }), 'utf8');
+        const table = Buffer.from(JSON.stringify({ keys, lengths, sums }), 'utf8');
         const len = Buffer.alloc(4);
         len.writeUInt32LE(table.length);
         writeSync(fd, Buffer.concat([table, len, MAGIC]));
+        // On disk before the rename makes it visible: a crash never leaves a named, partial pack.
+        fsyncSync(fd);
         close();
         renameSync(tmp, file);
         return file;
@@ -172,6 +181,8 @@ export function openParseCache(cacheDir: string, parserVersion: number, logger?:
         for (let m = k; m < j; m++) {
           const i = hits[m];
           const at = t.offsets[i] - start;
+          // A body that does not match its checksum (a damaged block) is a miss: parsed again.
+          if (t.sums && crc32(buf.subarray(at, at + t.lengths[i])) !== t.sums[i]) continue;
           onBody(i, buf.toString('utf8', at, at + t.lengths[i]));
         }
         k = j;
