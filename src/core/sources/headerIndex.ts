@@ -8,7 +8,7 @@
 // the grouping public-inbox uses), and lookups by Message-ID (for finding earlier series versions).
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, ProgressFn } from '../types.js';
 import { openGitCatFile, type GitCatFile } from './gitCatFile.js';
@@ -170,7 +170,14 @@ async function saveStored(file: string, data: Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await writeFile(tmp, data);
+    // Written and fsynced before the rename makes it visible: a crash never leaves a partial index.
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
