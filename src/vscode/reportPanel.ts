@@ -1,7 +1,9 @@
 // The report webview: one panel, rendered from the ReportStore, restored after reload by a
 // WebviewPanelSerializer (the webview keeps its scroll and selection with setState).
 import * as vscode from 'vscode';
+import { messageUrl } from '../core/report/links.js';
 import type { Report } from '../core/types.js';
+import { formatInZone } from '../core/week.js';
 import type { CoreLoader } from './coreLoader.js';
 import { openMessageDocument } from './patchDocuments.js';
 import { classifyDiffLines, parseWebviewMessage, type HostMessage, type WebviewMessage } from './protocol.js';
@@ -35,7 +37,9 @@ export class ReportPanelController implements vscode.Disposable {
     this.disposables.push(
       deps.store.onDidChange((change) => {
         if (!this.panel) return;
-        if (change === 'report') this.scheduleRender(0);
+        // A new report first fills the tree (cheap), then the webview (markdown-it over the whole
+        // report costs a few hundred ms on the extension host's one thread).
+        if (change === 'report') this.scheduleRender(150);
         else if (change === 'summary') this.scheduleRender(300);
       }),
     );
@@ -162,8 +166,8 @@ export class ReportPanelController implements vscode.Disposable {
       messageId: mail.messageId,
       subject: mail.subject.full,
       from: mail.from.name ? `${mail.from.name} <${mail.from.address}>` : mail.from.address,
-      date: mail.date ?? mail.receivedAt,
-      url: `${report.list}${encodeURIComponent(mail.messageId)}/`,
+      date: `${formatInZone(mail.date ?? mail.receivedAt, report.window.tz, 'YYYY-MM-DD HH:mm')} (${report.window.tz})`,
+      url: messageUrl(report.list, mail.messageId),
       diff: mail.patch ? classifyDiffLines(mail.patch) : null,
       text: mail.text,
       labels: {

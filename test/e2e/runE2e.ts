@@ -33,6 +33,10 @@ function record(name: string, ok: boolean, error?: string): void {
   console.log(`${ok ? 'ok    ' : 'FAIL  '} ${name}${error ? `\n        ${error.split('\n').slice(0, 6).join('\n        ')}` : ''}`);
 }
 
+let failureShots = 0;
+/** The page failures are photographed from (set while the UI phase runs). */
+let currentPage: Page | null = null;
+
 async function check(name: string, fn: () => Promise<void> | void): Promise<boolean> {
   try {
     await fn();
@@ -40,6 +44,7 @@ async function check(name: string, fn: () => Promise<void> | void): Promise<bool
     return true;
   } catch (err) {
     record(name, false, err instanceof Error ? err.message : String(err));
+    if (currentPage) await shot(currentPage, `fail-${++failureShots}`).catch(() => undefined);
     return false;
   }
 }
@@ -74,7 +79,11 @@ function runUnits(): void {
     }
     record(name, ok, error);
   }
-  if (r.status !== 0 && !outcomes.some((o) => !o.ok)) record('unit: test runner', false, out.slice(-2000));
+  const total = Number(/^# tests (\d+)$/m.exec(out)?.[1] ?? -1);
+  const seen = outcomes.filter((o) => o.name.startsWith('unit: ')).length;
+  if (total !== seen || (r.status !== 0 && !outcomes.some((o) => !o.ok))) {
+    record('unit: every node:test case reported', false, `runner said ${total} tests, parsed ${seen}, exit ${r.status}\n${out.slice(-2000)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,13 +140,21 @@ async function shot(page: Page, name: string): Promise<void> {
   console.log(`        screenshot: ${path}`);
 }
 
+/** Opens the command palette (F1) on `title` and leaves that exact entry focused, ready for Enter. */
 async function runPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible' });
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible' });
+  // Fuzzy matching may rank a longer title first: walk down to the entry whose label is exactly it.
+  for (let i = 0; i < 10; i++) {
+    const label = (await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().innerText().catch(() => '')).trim();
+    if (label.replace(/\s+/g, ' ').endsWith(title)) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`"${title}" is not in the command palette`);
 }
 
 
@@ -175,7 +192,7 @@ async function phaseHostSuite(h: Harness, browser: Browser, base: { extDir: stri
 
 async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; settings: Record<string, unknown>; work: string }, httpd: Httpd): Promise<void> {
   const userData = join(base.work, 'user-b');
-  const settingsFile = writeUserSettings(userData, base.settings);
+  writeUserSettings(userData, base.settings);
   const workspace = join(base.work, 'ws-b');
   mkdirSync(workspace, { recursive: true });
   const server: RunningCodeServer = await startCodeServer(h, { extensionsDir: base.extDir, userDataDir: userData, workspace });
@@ -183,12 +200,15 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
   try {
     const t0 = Date.now();
     page = await openWorkbench(browser, server.url);
+    currentPage = page;
     figures['ui.workbenchReadyMs'] = String(Date.now() - t0);
     const p = page;
+    // Let start-up settle, so the activation time measured below is the extension's own and not
+    // the contention of every built-in extension starting at once.
+    await p.waitForTimeout(8000);
 
     const viewOpen = await check('ui: the KVMARM activity-bar container opens its tree view', async () => {
       await p.locator('[aria-label="KVMARM"]').first().click();
-      await p.locator('.pane-header', { hasText: /threads|邮件线程/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await p.getByRole('button', { name: /Generate KVMARM report|生成 KVMARM 周报/ }).first().waitFor({ timeout: 30_000 });
     });
     if (viewOpen) await shot(p, '01-view-welcome');
@@ -198,33 +218,46 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
       await runPalette(p, 'Generate KVMARM report');
       const started = Date.now();
       await p.keyboard.press('Enter');
-      await p.locator('.monaco-list-row[aria-level="1"]', { hasText: 'PATCH' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      await p.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'PATCH' }).first().waitFor({ state: 'visible', timeout: 60_000 });
       const ms = Date.now() - started;
       figures['ui.commandToTreeMs'] = String(ms);
       treeFilled = true;
     });
 
+    await check('ui: VS Code reports the extension\'s activation time (Developer: Show Running Extensions)', async () => {
+      await runPalette(p, 'Developer: Show Running Extensions');
+      await p.keyboard.press('Enter');
+      const row = p.locator('.monaco-list-row', { hasText: 'KVMARM Weekly' }).first();
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      const text = (await row.innerText()).replace(/\s+/g, ' ');
+      const ms = /(\d+)\s*ms/.exec(text)?.[1];
+      assert(ms, `no activation time in "${text}"`);
+      figures['ui.activationMs (VS Code)'] = ms;
+      await shot(p, '01b-running-extensions');
+      await p.keyboard.press('Control+W');
+    });
+
     await check('ui: the tree shows category nodes with counts (no empty category)', async () => {
       assert(treeFilled, 'tree not filled');
-      const rows = await p.locator('.monaco-list-row[aria-level="1"]').allInnerTexts();
+      const rows = await p.locator('.part.sidebar .monaco-list-row[aria-level="1"]').allInnerTexts();
       const cats = rows.map((r) => r.replace(/\s+/g, ' ').trim());
       assert(cats.length >= 2, `categories: ${cats.join(' | ')}`);
-      for (const c of cats) assert(/^(PATCH|RFC|Bug Report|Selftest|Question|GIT PULL|Discussion|Other) [1-9]\d*$/.test(c), `category row "${c}"`);
+      for (const c of cats) assert(/^(PATCH|RFC|Bug Report|Selftest|Question|GIT PULL|Discussion|Other)\s*[1-9]\d*$/.test(c), `category row "${c}"`);
       figures['ui.categories'] = cats.join(', ');
     });
 
     await check('ui: expanding a category and a thread shows "N 封 · M 人" and message nodes', async () => {
-      await p.locator('.monaco-list-row[aria-level="1"]', { hasText: 'PATCH' }).first().click();
-      const thread = p.locator('.monaco-list-row[aria-level="2"]').first();
+      await p.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'PATCH' }).first().click();
+      const thread = p.locator('.part.sidebar .monaco-list-row[aria-level="2"]').first();
       await thread.waitFor({ state: 'visible' });
       const text = (await thread.innerText()).replace(/\s+/g, ' ');
       assert(/\d+ (封|messages) · \d+ (人|people)/.test(text), `thread row "${text}"`);
       await thread.click();
-      await p.locator('.monaco-list-row[aria-level="3"]').first().waitFor({ state: 'visible' });
+      await p.locator('.part.sidebar .monaco-list-row[aria-level="3"]').first().waitFor({ state: 'visible' });
     });
 
     await check('ui: a message node opens its patch in a diff editor', async () => {
-      const patchRow = p.locator('.monaco-list-row[aria-level="3"]', { has: p.locator('.codicon-diff') }).first();
+      const patchRow = p.locator('.part.sidebar .monaco-list-row[aria-level="3"]', { has: p.locator('.codicon-diff') }).first();
       await patchRow.click();
       const tab = p.locator('.tabs-container .tab.active');
       await waitUntil('a .diff editor tab', async () => /\.diff/.test(await tab.first().getAttribute('aria-label').catch(() => '') ?? ''));
@@ -264,32 +297,36 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
         if (shown && (await f.locator('#pane-body .line.add').count()) === 0) shown = false;
       }
       assert(shown, 'no patch message shown in the pane');
-      const colours = await f.evaluate(() => {
-        const bg = (sel: string) => {
-          const el = document.querySelector(sel);
-          return el ? getComputedStyle(el).backgroundColor : null;
-        };
+      // A string, not a function: tsx's helpers must not leak into the page.
+      const colours = (await f.evaluate(`(() => {
+        const bg = (sel) => { const el = document.querySelector(sel); return el ? getComputedStyle(el).backgroundColor : null; };
         return { add: bg('#pane-body .line.add'), del: bg('#pane-body .line.del'), ctx: bg('#pane-body .line.context') };
-      });
+      })()`)) as { add: string | null; del: string | null; ctx: string | null };
       figures['ui.diffColours'] = JSON.stringify(colours);
       assert(colours.add && colours.add !== colours.ctx, `added lines coloured (${JSON.stringify(colours)})`);
       await shot(p, '04-report-diff-pane-dark');
     });
 
     const themes: [string, string, string][] = [
-      ['Default Light Modern', 'vscode-light', '05-report-light'],
-      ['Default High Contrast', 'vscode-high-contrast', '06-report-high-contrast'],
-      ['Default High Contrast Light', 'vscode-high-contrast-light', '07-report-high-contrast-light'],
-      ['Default Dark Modern', 'vscode-dark', '08-report-dark-again'],
+      ['Light Modern', 'vscode-light', '05-report-light'],
+      ['Dark High Contrast', 'vscode-high-contrast', '06-report-high-contrast'],
+      ['Light High Contrast', 'vscode-high-contrast-light', '07-report-high-contrast-light'],
+      ['Dark Modern', 'vscode-dark', '08-report-dark-again'],
     ];
     for (const [theme, bodyClass, name] of themes) {
       await check(`ui: the report follows the theme: ${theme}`, async () => {
         assert(frame, 'no report frame');
         const f = frame;
-        const before = await f.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        writeFileSync(settingsFile, JSON.stringify({ ...base.settings, 'workbench.colorTheme': theme }, null, 2));
-        await waitUntil(`body.${bodyClass}`, async () => f.evaluate((c) => document.body.classList.contains(c), bodyClass), 20_000);
-        const after = await f.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const background = `getComputedStyle(document.body).backgroundColor`;
+        const before = (await f.evaluate(background)) as string;
+        await runPalette(p, 'Preferences: Color Theme');
+        await p.keyboard.press('Enter');
+        const input = p.locator('.quick-input-widget input');
+        await input.fill(theme);
+        await p.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible' });
+        await p.keyboard.press('Enter');
+        await waitUntil(`body.${bodyClass}`, async () => f.evaluate(`document.body.classList.contains(${JSON.stringify(bodyClass)})`), 20_000);
+        const after = (await f.evaluate(background)) as string;
         figures[`ui.theme.${bodyClass}`] = after;
         assert(before !== after || bodyClass === 'vscode-dark', `background changed (${before} -> ${after})`);
         await shot(p, name);
@@ -313,12 +350,14 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
 
     await check('ui: after a reload the tree shows the last report without fetching', async () => {
       httpd.stop(); // nothing may be fetched for this
-      await p.locator('[aria-label="KVMARM"]').first().click();
-      await p.locator('.monaco-list-row[aria-level="1"]', { hasText: 'PATCH' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      const rows = p.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'PATCH' });
+      if (!(await rows.first().isVisible())) await p.locator('[aria-label="KVMARM"]').first().click();
+      await p.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'PATCH' }).first().waitFor({ state: 'visible', timeout: 20_000 });
     });
   } catch (err) {
     record('ui: phase', false, `${String(err)}\n${server.log().slice(-3000)}`);
   } finally {
+    currentPage = null;
     if (page) await shot(page, '99-final').catch(() => undefined);
     await page?.context().close();
     await server.stop();
@@ -354,6 +393,8 @@ async function main(): Promise<void> {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'workbench.colorTheme': 'Default Dark Modern',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
       'kvmarm.listUrl': httpd.url,
       'kvmarm.week': WEEK,
       'kvmarm.timeZone': TZ,

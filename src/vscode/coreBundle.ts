@@ -1,0 +1,26 @@
+// The half of the extension that loads on first use: the core pipeline, sources, summarisers and
+// renderers (with mailparser, markdown-it and the openai SDK behind them). esbuild can emit it as
+// its own file (dist/core.js) so activation never parses it; bundled inline it still works.
+import * as pipeline from '../core/pipeline.js';
+import { openSource } from '../core/sources/openSource.js';
+import * as week from '../core/week.js';
+import * as offline from '../core/summarize/offline.js';
+import * as openai from '../core/summarize/openai.js';
+import * as markdown from '../core/report/markdown.js';
+import * as html from '../core/report/html.js';
+import * as json from '../core/report/json.js';
+
+export interface Core {
+  pipeline: typeof pipeline;
+  openSource: typeof openSource;
+  week: typeof week;
+  offline: typeof offline;
+  openai: typeof openai;
+  markdown: typeof markdown;
+  html: typeof html;
+  json: typeof json;
+}
+
+export function coreModules(): Core {
+  return { pipeline, openSource, week, offline, openai, markdown, html, json };
+}
