@@ -291,6 +291,7 @@ function toDetail(e: HeaderEntry): StoredDetail {
 
 function columnsOf(entries: readonly HeaderEntry[]): Columns {
   const n = entries.length;
+  let details: StoredDetail[] | null = null;
   const cols: Columns = {
     count: n,
     receivedTime: new Float64Array(n),
@@ -298,7 +299,7 @@ function columnsOf(entries: readonly HeaderEntry[]): Columns {
     thread: threadNumbers(entries),
     epoch: new Int32Array(n),
     blobs: Buffer.alloc(n * 20),
-    details: () => entries.map(toDetail),
+    details: () => (details ??= entries.map(toDetail)),
   };
   entries.forEach((e, i) => {
     cols.receivedTime[i] = e.receivedTime;
