@@ -126,6 +126,16 @@ function payloadMessages(): HostileMessage[] {
     ),
     expect: { textIncludes: ['visible words'] },
   });
+  // HTML-only bodies that make naive tag-stripping regexes quadratic (unclosed tags and comments).
+  const html = (name: string, body: string): void => {
+    out.push({ name, raw: build(headers(name, { 'Content-Type': 'text/html; charset=utf-8' }), body) });
+  };
+  html('html-unclosed-lt-200k', '<'.repeat(200_000));
+  html('html-unclosed-comments', '<!--'.repeat(50_000));
+  html('html-unclosed-script', '<script>'.repeat(20_000));
+  html('html-unclosed-pre', '<pre>'.repeat(30_000));
+  html('html-nested-blockquote', '<blockquote>'.repeat(3000) + 'deep' + '</blockquote>'.repeat(3000));
+  html('html-pre-spaces', `<pre>a${' '.repeat(100_000)}b</pre>`);
   return out;
 }
 
