@@ -11,6 +11,7 @@ import { PATCH_SCHEME, PatchDocumentProvider } from './vscode/patchDocuments.js'
 import { REPORT_VIEW_TYPE, ReportPanelController } from './vscode/reportPanel.js';
 import { ReportStore } from './vscode/reportStore.js';
 import { createApiKeyStore } from './vscode/secrets.js';
+import { COMPARE_SCHEME, CompareDocumentProvider } from './vscode/seriesCompare.js';
 import { createStatusBar } from './vscode/statusBar.js';
 import { ThreadTreeProvider } from './vscode/threadTree.js';
 import type { AppContext } from './vscode/appContext.js';
@@ -67,8 +68,16 @@ export function activate(context: vscode.ExtensionContext): KvmarmApi {
       : undefined;
   };
   sub(store.onDidChange(updateTreeMessage));
-  if (treeView.visible) void restoreLastReport();
-  sub(treeView.onDidChangeVisibility((e) => (e.visible ? void restoreLastReport() : undefined)));
+  // When the view shows, bring back the last report (a file read) and, once idle, load the core's
+  // code (not data) so the first Generate does not pay for it.
+  let warm: NodeJS.Timeout | undefined;
+  const onVisible = (): void => {
+    void restoreLastReport();
+    warm ??= setTimeout(() => void loadCore().catch((err: unknown) => log.warn(`core preload failed: ${String(err)}`)), 1500);
+  };
+  sub({ dispose: () => clearTimeout(warm) });
+  if (treeView.visible) onVisible();
+  sub(treeView.onDidChangeVisibility((e) => (e.visible ? onVisible() : undefined)));
 
   const app: AppContext = {
     extensionUri: context.extensionUri,
@@ -82,7 +91,9 @@ export function activate(context: vscode.ExtensionContext): KvmarmApi {
     storageDir,
   };
   const generator = new Generator(app);
-  const commands = createCommands({ app, generator });
+  const compareDocuments = new CompareDocumentProvider();
+  sub(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, compareDocuments));
+  const commands = createCommands({ app, generator, compareDocuments });
   for (const [id, handler] of Object.entries(commands)) sub(vscode.commands.registerCommand(id, handler));
 
   const patches = new PatchDocumentProvider(store);

@@ -9,6 +9,7 @@ import { abortAm, amInProgress, applyMbox, gitTopLevel } from './gitApply.js';
 import { openMessageDocument } from './patchDocuments.js';
 import { seriesMbox, seriesPatchMails } from './seriesMbox.js';
 import { createSummarizer } from './summarizerFactory.js';
+import { compareWithPrevious, type CompareDocumentProvider } from './seriesCompare.js';
 import type { FilterKind } from './threadFilter.js';
 import type { TreeNode } from './threadTree.js';
 
@@ -18,6 +19,7 @@ type Handler = (arg?: CommandArg, ...rest: unknown[]) => unknown;
 export interface CommandDeps {
   app: AppContext;
   generator: Generator;
+  compareDocuments: CompareDocumentProvider;
 }
 
 /** Quoted for a POSIX shell: Message-IDs are mail data and may hold `$`, backticks or quotes. */
@@ -29,7 +31,7 @@ export function b4Command(messageId: string): string {
   return `b4 am ${shellQuote(messageId)}`;
 }
 
-export function createCommands({ app, generator }: CommandDeps): Record<string, Handler> {
+export function createCommands({ app, generator, compareDocuments }: CommandDeps): Record<string, Handler> {
   const { store } = app;
 
   const threadOf = (arg: CommandArg): ReportThread | undefined => {
@@ -236,6 +238,24 @@ export function createCommands({ app, generator }: CommandDeps): Record<string, 
       const text = `<${id}>`;
       await vscode.env.clipboard.writeText(text);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', text), 3000);
+      return text;
+    },
+
+    'kvmarm.compareWithPrevious': async (arg) => {
+      const entry = needThread(arg);
+      if (!entry) return undefined;
+      const controller = new AbortController();
+      const text = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing with the previous version…'), cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return compareWithPrevious(app, entry, controller.signal);
+        },
+      );
+      if (text === null) return undefined;
+      const uri = compareDocuments.put(`${entry.thread.subject.title} (interdiff)`, text);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: true });
       return text;
     },
 

@@ -9,6 +9,9 @@ import * as openai from '../core/summarize/openai.js';
 import * as markdown from '../core/report/markdown.js';
 import * as html from '../core/report/html.js';
 import * as json from '../core/report/json.js';
+import { compareVersions, renderComparison } from '../core/series/compareVersions.js';
+import { parseRawMessages } from '../core/parseBatch.js';
+import { splitMboxrd } from '../core/mbox.js';
 
 export interface Core {
   pipeline: typeof pipeline;
@@ -19,8 +22,11 @@ export interface Core {
   markdown: typeof markdown;
   html: typeof html;
   json: typeof json;
+  series: { compareVersions: typeof compareVersions; renderComparison: typeof renderComparison };
+  parseRawMessages: typeof parseRawMessages;
+  splitMboxrd: typeof splitMboxrd;
 }
 
 export function coreModules(): Core {
-  return { pipeline, openSource, week, offline, openai, markdown, html, json };
+  return { pipeline, openSource, week, offline, openai, markdown, html, json, series: { compareVersions, renderComparison }, parseRawMessages, splitMboxrd };
 }

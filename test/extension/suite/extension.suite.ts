@@ -211,6 +211,23 @@ export function defineExtensionSuite(r: Registry, options: SuiteOptions): void {
       assert.equal(rootNodes().flatMap((c) => api.tree.getChildren(c)).length, report.threads.length);
     });
 
+    r.test('Compare with Previous Version opens the interdiff of a series against its last version', async () => {
+      const entry = report.threads.find((t) => t.series && t.series.previous.some((p) => p.version < t.series!.version));
+      if (!entry) {
+        r.figure('compare.skippedNoLinkedVersions', 1);
+        return;
+      }
+      const text = (await vscode.commands.executeCommand('kvmarm.compareWithPrevious', entry.thread.id)) as string;
+      assert.match(text, /^# 相对 v\d+/, 'starts with the Chinese summary line');
+      assert.ok(text.includes('diff --series'), 'one section per patch pair');
+      const editor = await waitFor('the interdiff editor', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.scheme === 'kvmarm-compare' ? e : undefined;
+      });
+      assert.equal(editor.document.languageId, 'diff');
+      assert.equal(editor.document.getText(), text);
+    });
+
     r.test('Export Report writes Markdown, HTML and JSON', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'kvmarm-export-'));
       const files = (await vscode.commands.executeCommand('kvmarm.exportReport', dir)) as string[];

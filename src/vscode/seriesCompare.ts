@@ -1,0 +1,74 @@
+// "Compare with Previous Version": the interdiff of a series against its previous version, shown
+// as a read-only diff document. The core does the comparison; this file only finds the previous
+// version's mails: in the current report, else the thread mbox the archive serves ({mid}/t.mbox.gz).
+import { gunzipSync } from 'node:zlib';
+import * as vscode from 'vscode';
+import { messageUrl } from '../core/report/links.js';
+import type { Mail, ReportThread, SeriesVersionLink } from '../core/types.js';
+import type { AppContext } from './appContext.js';
+import type { Core } from './coreLoader.js';
+
+export const COMPARE_SCHEME = 'kvmarm-compare';
+
+/** Holds generated comparison texts for their read-only documents. */
+export class CompareDocumentProvider implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.query) ?? '';
+  }
+
+  put(name: string, text: string): vscode.Uri {
+    const key = String(this.texts.size + 1);
+    this.texts.set(key, text);
+    return vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 80)}.diff`, query: key });
+  }
+}
+
+export function latestPrevious(entry: ReportThread): SeriesVersionLink | null {
+  const series = entry.series;
+  if (!series) return null;
+  const earlier = series.previous.filter((p) => p.version < series.version);
+  if (earlier.length === 0) return null;
+  return earlier.reduce((a, b) => (b.version > a.version ? b : a));
+}
+
+async function fetchThreadMails(core: Core, app: AppContext, list: string, messageId: string, signal: AbortSignal): Promise<Mail[]> {
+  const url = `${messageUrl(list, messageId)}t.mbox.gz`;
+  const response = await fetch(url, { signal, headers: { 'User-Agent': 'kvmarm-weekly' } });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const bytes = gunzipSync(Buffer.from(await response.arrayBuffer()));
+  const raws = [];
+  for await (const raw of core.splitMboxrd((async function* () {
+    yield bytes;
+  })())) {
+    raws.push({ raw, origin: url });
+  }
+  const { mails } = await core.parseRawMessages(raws, { cacheDir: app.cacheDir, signal });
+  return mails;
+}
+
+/** The comparison text, or null (after telling the user why) when it cannot be made. */
+export async function compareWithPrevious(app: AppContext, entry: ReportThread, signal: AbortSignal): Promise<string | null> {
+  const report = app.store.report;
+  const link = latestPrevious(entry);
+  if (!report || !entry.series || !link) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No earlier version of this series is known.'));
+    return null;
+  }
+  const core = await app.loadCore();
+  let previous: Mail[];
+  const inReport = app.store.message(link.messageId);
+  if (inReport) {
+    previous = inReport.entry.thread.messages.map((m) => m.mail);
+  } else if (/^https?:/i.test(report.list)) {
+    previous = await fetchThreadMails(core, app, report.list, link.messageId, signal);
+  } else {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Version {0} of this series is not in this report and the archive is not reachable over HTTP.', link.version));
+    return null;
+  }
+  const current = entry.thread.messages.map((m) => m.mail);
+  const comparison = core.series.compareVersions(previous.filter((m) => m.subject.tags.version === link.version), current);
+  app.log.info(`compare: v${comparison.previousVersion} -> v${comparison.currentVersion}: ${comparison.summary}`);
+  return core.series.renderComparison(comparison);
+}
