@@ -16,4 +16,6 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // Parse workers load this file next to the bundle that starts them (see parseWorkerScript).
+  build({ ...common, entryPoints: ['src/core/parseBatchWorker.ts'], outfile: 'dist/parseBatchWorker.js' }),
 ]);

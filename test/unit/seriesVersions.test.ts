@@ -147,7 +147,9 @@ test('the header index finder reads entries (subject, from, times, ids) and look
     entry('renamed-v1', '[PATCH 0/3] KVM: arm64: Widget frobbing', 'carol@example.org', 1_500_000_000),
   ];
   const finder = createHeaderIndexVersionFinder({
-    entries: () => entries,
+    size: entries.length,
+    subjectAt: (i) => entries[i].subject,
+    entry: (i) => entries[i],
     byMessageId: (id) => entries.filter((e) => e.messageIds.includes(id)),
   });
   const found = await finder.findEarlierVersions({
@@ -170,4 +172,32 @@ test('a v1 posted after the query time is not an earlier version', async () => {
   ]);
   const found = await finder.findEarlierVersions({ title: 'Frob the widgets properly', author: { name: '', address: 'alice@example.org' }, version: 2, before: '2022-11-07T00:00:00.000Z', links: [] });
   assert.deepEqual(found, []);
+});
+
+test('the header-index scan skips replies and patches after the first, but keeps 1/n and lone patches', async () => {
+  const at = (id: string, subject: string, t: number) => ({
+    epoch: 0, commit: '0'.repeat(40), blob: '1'.repeat(40), commitTime: t, receivedTime: t, date: t,
+    messageIds: [id], inReplyTo: null, references: [], subject, from: 'dave@example.org', fromName: '',
+  });
+  const entries = [
+    at('first', '[PATCH 1/12] KVM: arm64: Grow the trees', 1_600_000_000),
+    at('tenth', '[PATCH v2 10/12] KVM: arm64: Grow the trees', 1_610_000_000),
+    at('lone', '[RFC PATCH v2] KVM: arm64: Grow the trees', 1_610_000_500),
+  ];
+  const built: number[] = [];
+  const finder = createHeaderIndexVersionFinder({
+    size: entries.length,
+    subjectAt: (i) => entries[i].subject,
+    entry: (i) => (built.push(i), entries[i]),
+    byMessageId: () => [],
+  });
+  const found = await finder.findEarlierVersions({
+    title: 'KVM: arm64: Grow the trees',
+    author: { name: 'Dave', address: 'dave@example.org' },
+    version: 3,
+    before: '2022-11-07T00:00:00.000Z',
+    links: [],
+  });
+  assert.deepEqual(built, [0, 2], 'only possible series heads are decoded');
+  assert.deepEqual(found.map((f) => [f.version, f.messageId]), [[2, 'lone'], [1, 'first']]);
 });

@@ -8,7 +8,7 @@ import type { HeaderEntry, HeaderIndex } from '../sources/headerIndex.js';
 import { isSeriesHead, matchEarlierVersions, type SeriesVersionFinder, type VersionCandidate, type VersionQuery } from './versionFinder.js';
 
 /** What the finder needs of a header index. */
-export type VersionIndex = Pick<HeaderIndex, 'entries' | 'byMessageId'>;
+export type VersionIndex = Pick<HeaderIndex, 'size' | 'subjectAt' | 'entry' | 'byMessageId'>;
 
 interface Tables {
   byTitle: Map<string, VersionCandidate[]>;
@@ -32,6 +32,11 @@ function candidateOf(e: HeaderEntry): VersionCandidate | null {
   };
 }
 
+const MAY_HEAD_SERIES = /\[[^\]]*(?:PATCH|RFC)/i;
+const REPLY_PREFIX = /^\s*(?:re|fwd?|aw)\s*:/i;
+/** "[PATCH v2 07/12]": a patch after the first cannot head a series. */
+const LATER_PATCH = /\[[^\]]*\b0*(?:[2-9]|[1-9][0-9]+)\/[0-9]+\s*\]/;
+
 function push<K>(map: Map<K, VersionCandidate[]>, key: K, c: VersionCandidate): void {
   const list = map.get(key);
   if (list) list.push(c);
@@ -42,10 +47,12 @@ export function createHeaderIndexVersionFinder(index: VersionIndex): SeriesVersi
   let tables: Tables | null = null;
   const build = (): Tables => {
     const t: Tables = { byTitle: new Map(), byAuthor: new Map() };
-    for (const e of index.entries()) {
-      // Only subjects that look like patches are parsed: most of the archive is replies.
-      if (!/\[[^\]]*(?:PATCH|RFC)/i.test(e.subject) || /^\s*(?:re|fwd?|aw)\s*:/i.test(e.subject)) continue;
-      const c = candidateOf(e);
+    for (let i = 0; i < index.size; i++) {
+      // Only subjects that may head a series are parsed (most of the archive is replies and
+      // patches 2..n): the scan runs on every report, so it must stay cheap.
+      const subject = index.subjectAt(i);
+      if (!MAY_HEAD_SERIES.test(subject) || REPLY_PREFIX.test(subject) || LATER_PATCH.test(subject)) continue;
+      const c = candidateOf(index.entry(i));
       if (!c) continue;
       push(t.byTitle, normalizeTitle(c.subject.title), c);
       if (c.from !== '') push(t.byAuthor, c.from, c);

@@ -47,6 +47,8 @@ export interface HeaderIndex {
   receivedTimeAt(position: number): number;
   /** The full entry of a message. */
   entry(position: number): HeaderEntry;
+  /** The decoded subject of a message, without building its entry (scans over the archive). */
+  subjectAt(position: number): string;
   /** All entries, oldest commit first. */
   entries(): Iterable<HeaderEntry>;
   /** Entries holding this Message-ID (several when an id was reused). */
@@ -355,6 +357,7 @@ function indexOver(cols: Columns): HeaderIndex {
     commitTimeAt: (i) => cols.commitTime[i],
     receivedTimeAt: (i) => cols.receivedTime[i],
     entry,
+    subjectAt: (i) => cols.details()[i][5],
     *entries() {
       for (let i = 0; i < n; i++) yield entry(i);
     },
