@@ -72,6 +72,7 @@ export class Generator {
       const summarizer = await createSummarizer(app, core, config);
       app.log.info(`generate: ${window.isoWeek ?? `${window.since}..${window.until}`} tz=${window.tz} source=${source.description} summarizer=${summarizer.name}`);
 
+      const phaseTimes: string[] = [];
       const report = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
@@ -81,6 +82,7 @@ export class Generator {
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let lastPhase = '';
+          let phaseStarted = performance.now();
           return core.pipeline.generateReport({
             source,
             window,
@@ -90,15 +92,22 @@ export class Generator {
             logger: app.log,
             progress: (phase: string, done?: number, total?: number) => {
               const counts = done !== undefined && total !== undefined ? ` ${done}/${total}` : '';
-              if (phase !== lastPhase) app.log.info(`phase: ${phase}`);
-              lastPhase = phase;
+              if (phase !== lastPhase) {
+                const now = performance.now();
+                if (lastPhase) phaseTimes.push(`${lastPhase} ${(now - phaseStarted).toFixed(0)} ms`);
+                phaseStarted = now;
+                lastPhase = phase;
+              }
               progress.report({ message: `${phase}${counts}` });
             },
           });
         },
       );
+      const storeStarted = performance.now();
       app.store.set(report);
+      phaseTimes.push(`store+tree events ${(performance.now() - storeStarted).toFixed(0)} ms`);
       const totalMs = performance.now() - started;
+      app.log.info(`phases: ${phaseTimes.join(', ')}`);
       this.lastTimings = { totalMs, messages: report.stats.totalMessages, threads: report.stats.threads };
       app.log.info(
         `generate: done in ${totalMs.toFixed(0)} ms: ${report.stats.threads} threads, ${report.stats.totalMessages} messages (${report.stats.inWindowMessages} in window), ${report.unparsed.length} unparsed`,

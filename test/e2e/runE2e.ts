@@ -187,7 +187,16 @@ async function phaseHostSuite(h: Harness, browser: Browser, base: { extDir: stri
   } finally {
     await page?.context().close();
     await server.stop();
+    copyExtensionLog(userData, 'host-suite-kvmarm.log');
   }
+}
+
+/** Keeps the extension's own log (its LogOutputChannel) next to the screenshots. */
+function copyExtensionLog(userData: string, name: string): void {
+  const found = spawnSync('find', [join(userData, 'logs'), '-name', 'KVMARM.log'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  if (found.length === 0) return;
+  writeFileSync(join(resultsDir, name), found.map((f) => readFileSync(f, 'utf8')).join('\n'));
+  console.log(`        extension log: ${join(resultsDir, name)}`);
 }
 
 async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; settings: Record<string, unknown>; work: string }, httpd: Httpd): Promise<void> {
@@ -361,10 +370,12 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
     if (page) await shot(page, '99-final').catch(() => undefined);
     await page?.context().close();
     await server.stop();
+    copyExtensionLog(userData, 'ui-kvmarm.log');
   }
 }
 
 async function main(): Promise<void> {
+  rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   const h: Harness = { node24Dir: env('NODE24_DIR'), harnessDir: env('HARNESS_DIR') };
   const cache = env('KVMARM_E2E_CACHE');
