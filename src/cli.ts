@@ -13,7 +13,6 @@ import { generateReport, reportBaseName } from './core/pipeline.js';
 import { renderJson } from './core/report/json.js';
 import { REPORT_FORMATS, renderFormat, writeFilesAtomically } from './core/report/writeReportFiles.js';
 import { createOfflineSummarizer } from './core/summarize/offline.js';
-import { summarizerFromEnv } from './core/summarize/openai.js';
 import { formatUsage } from './core/summarize/usageText.js';
 import { openSource } from './core/sources/openSource.js';
 import { resolveDemoSource } from './core/demo.js';
@@ -234,9 +233,11 @@ function createLogger(stderr: CliIo['stderr'], verbose: boolean, clearLine: () =
   };
 }
 
-function makeSummarizer(plan: CliPlan, io: CliIo, logger: Logger): Summarizer {
+async function makeSummarizer(plan: CliPlan, io: CliIo, logger: Logger): Promise<Summarizer> {
   const offline = createOfflineSummarizer();
   if (plan.summarizer === 'offline') return offline;
+  // The OpenAI SDK is loaded only when it is used.
+  const { summarizerFromEnv } = await import('./core/summarize/openai.js');
   return summarizerFromEnv(io.env, { model: plan.model, cacheDir: plan.cacheDir, fallback: offline, logger });
 }
 
@@ -275,7 +276,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const bar = createProgress(io.stderr, () => performance.now());
   const logger = createLogger(io.stderr, plan.verbose, () => bar.done());
   try {
-    const summarizer = makeSummarizer(plan, io, logger);
+    const summarizer = await makeSummarizer(plan, io, logger);
     const source = openSource(plan.source, { cacheDir: plan.cacheDir, listUrl: plan.listUrl, fetch: io.fetch });
     logger.info(`source: ${source.description}; window ${plan.window.since} .. ${plan.window.until} (${plan.window.tz})`);
     const report = await generateReport({

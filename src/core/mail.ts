@@ -15,8 +15,7 @@ import { findPatchStart, extractPatch, splitSegments } from './mailBody.js';
 import { withTimeBudget } from './safety/timeBudget.js';
 import type { Address, Mail, RawMessage, UnparsedMail } from './types.js';
 
-/** Bump whenever parseMail produces a different Mail for the same bytes: parse caches key on it. */
-export const MAIL_PARSER_VERSION = 2;
+export { MAIL_PARSER_VERSION } from './mailParserVersion.js';
 
 export type ParsedMail = { ok: true; mail: Mail } | { ok: false; unparsed: UnparsedMail };
 

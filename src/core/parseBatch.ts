@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MAIL_PARSER_VERSION, parseMail, type ParsedMail } from './mail.js';
+import type { ParsedMail } from './mail.js';
+import { MAIL_PARSER_VERSION } from './mailParserVersion.js';
 import { openParseCache, parseCacheKey, type PackWriter } from './parseBatchCache.js';
 import type { ParseAnswer, ParseTask } from './parseBatchWorker.js';
 import type { Logger, Mail, ProgressFn, RawMessage, UnparsedMail } from './types.js';
@@ -53,10 +54,11 @@ function startWorker(script: string): Worker {
 type OnResult = (position: number, json: string) => void;
 
 async function parseInline(raws: RawMessage[], options: ParseBatchOptions, onResult: OnResult): Promise<void> {
+  // mailparser is loaded only when something is left to parse (a warm run parses nothing).
+  const parse = options.parse ?? (await import('./mail.js')).parseMail;
   for (let i = 0; i < raws.length; i++) {
     options.signal?.throwIfAborted();
     const raw = raws[i];
-    const parse = options.parse ?? parseMail;
     onResult(i, JSON.stringify(await parse({ raw: raw.raw, commitTime: raw.commitTime, origin: raw.origin })));
   }
 }
