@@ -25,6 +25,8 @@ export interface KvmarmApi {
   generator: Generator;
   commands: readonly string[];
   activationMs: number;
+  /** Where VS Code writes this extension's logs (tests check no secret ever lands there). */
+  logDir: string;
 }
 
 export function activate(context: vscode.ExtensionContext): KvmarmApi {
@@ -109,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): KvmarmApi {
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { app, tree, generator, commands: Object.keys(commands), activationMs };
+  return { app, tree, generator, commands: Object.keys(commands), activationMs, logDir: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

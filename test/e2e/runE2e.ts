@@ -316,6 +316,19 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
       await shot(p, '04-report-diff-pane-dark');
     });
 
+    await check('ui: a thread\'s context menu "Open Report at this Thread" scrolls the report to it', async () => {
+      assert(frame, 'no report frame');
+      const f = frame;
+      const row = p.locator('.part.sidebar .monaco-list-row[aria-level="2"]').nth(1);
+      const subject = (await row.locator('.label-name').first().innerText()).trim();
+      await row.click({ button: 'right' });
+      await p.locator('.monaco-menu .action-label', { hasText: 'Open Report at this Thread' }).first().click();
+      const revealed = await waitUntil('a revealed heading', async () => (await f.locator('#report .revealed').first().innerText().catch(() => '')) || null, 15_000);
+      const words = subject.replace(/^\[[^\]]*\]\s*/, '').slice(0, 30);
+      assert(revealed.includes(words), `revealed "${revealed}" is not the thread "${subject}"`);
+      await shot(p, '04b-open-report-at-thread');
+    });
+
     const themes: [string, string, string][] = [
       ['Light Modern', 'vscode-light', '05-report-light'],
       ['Dark High Contrast', 'vscode-high-contrast', '06-report-high-contrast'],

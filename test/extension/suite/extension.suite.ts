@@ -2,12 +2,14 @@
 // Registered on a Registry so the same suite runs under @vscode/test-electron and in code-server.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KvmarmApi } from '../../../src/extension.js';
 import { CATEGORIES, type Report } from '../../../src/core/types.js';
 import type { TreeNode } from '../../../src/vscode/threadTree.js';
+import { FAKE_REPLY_MARK, startFakeOpenAi } from '../../support/fakeOpenAi.js';
 import type { Registry } from './harness.js';
 
 export const EXTENSION_ID = 'kvmarm-weekly.kvmarm-weekly';
@@ -227,6 +229,50 @@ export function defineExtensionSuite(r: Registry, options: SuiteOptions): void {
       assert.equal(editor.document.languageId, 'diff');
       assert.equal(editor.document.getText(), text);
     });
+
+    r.test('the openai summariser uses the key from SecretStorage only, and never logs it', async () => {
+      const key = `sk-test-${Date.now()}-secret`;
+      const server = await startFakeOpenAi({ apiKey: key });
+      const config = vscode.workspace.getConfiguration('kvmarm');
+      try {
+        await config.update('summarizer', 'openai', vscode.ConfigurationTarget.Global);
+        await config.update('openai.baseUrl', server.baseURL, vscode.ConfigurationTarget.Global);
+        await api.app.apiKeys.set(key);
+        const entry = report.threads[1] ?? report.threads[0]!;
+        const summary = (await vscode.commands.executeCommand('kvmarm.summarizeThread', entry.thread.id)) as { source: string; text: string };
+        assert.equal(summary.source, 'llm');
+        assert.ok(summary.text.includes(FAKE_REPLY_MARK), 'the model text is the summary');
+        assert.ok(server.requests.length >= 1);
+        assert.equal(server.requests[0]!.authorization, `Bearer ${key}`);
+        assert.equal(api.app.store.thread(entry.thread.id)?.summary.source, 'llm', 'the store holds it');
+
+        // A wrong key on a thread not summarised yet (the summary cache would answer for the first):
+        // the thread gets the offline digest, marked as a fallback.
+        await api.app.apiKeys.set(`${key}-wrong`);
+        const other = report.threads.find((t) => t !== entry && t.thread.id !== report.threads[0]!.thread.id)!;
+        const fallback = (await vscode.commands.executeCommand('kvmarm.summarizeThread', other.thread.id)) as { source: string; fallbackReason?: string };
+        assert.equal(fallback.source, 'offline');
+        assert.ok(fallback.fallbackReason, 'marked as a fallback');
+      } finally {
+        await config.update('summarizer', undefined, vscode.ConfigurationTarget.Global);
+        await config.update('openai.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+        await api.app.apiKeys.clear();
+        await server.close();
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // let the log channel flush
+      const files: string[] = [];
+      const walk = (dir: string): void => {
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) walk(path);
+          else files.push(path);
+        }
+      };
+      walk(api.logDir);
+      assert.ok(files.length > 0, `log files under ${api.logDir}`);
+      for (const f of files) assert.ok(!readFileSync(f, 'utf8').includes(key), `${f} does not hold the key`);
+      assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('kvmarm')).includes(key), 'not in settings');
+    }, 90_000);
 
     r.test('Export Report writes Markdown, HTML and JSON', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'kvmarm-export-'));
