@@ -150,6 +150,38 @@ describe('git mirror source', () => {
     assert.deepEqual((await readdir(path.join(cacheDir, 'header-index'))).filter((f) => f.includes('.tmp')), []);
   });
 
+  test('a stored index answers exactly as the one built in memory: entries, subjects, id lookups scanned and mapped', async () => {
+    const gitDir = path.join(dir, 'many.git');
+    const cacheDir = path.join(dir, 'cache-many');
+    initRepo(gitDir);
+    const many: Commit[] = [];
+    for (let i = 0; i < 60; i++) {
+      const refs = i % 3 === 0 ? [] : [`m${i - (i % 3)}`];
+      // Non-ASCII subjects (encoded words), a reused id, and ids that are prefixes of others.
+      const subject = i % 4 === 0 ? `=?UTF-8?B?${Buffer.from(`[PATCH v${i}] 中文 ${i}`).toString('base64')}?=` : `Re: "quoted" \\ subject ${i}`;
+      many.push({ msg: { id: i === 59 ? 'm1' : `m${i}`, refs, subject, date: 'Mon, 7 Nov 2022 10:00:00 +0000' }, time: T('2022-11-07T10:00:00Z') + i });
+    }
+    commitAll(gitDir, many, true);
+    const memory = await openHeaderIndex({ epochs: [{ epoch: 0, gitDir }] });
+    await openHeaderIndex({ epochs: [{ epoch: 0, gitDir }], cacheDir });
+    const stored = await openHeaderIndex({ epochs: [{ epoch: 0, gitDir }], cacheDir });
+    const all = [...memory.entries()];
+    assert.equal(all.length, 60);
+    assert.deepEqual([...stored.entries()], all);
+    assert.equal(memory.subjectAt(4), '[PATCH v4] 中文 4');
+    for (let i = 0; i < all.length; i++) assert.equal(stored.subjectAt(i), all[i].subject);
+    // More lookups than the scan limit: the first ones scan the id text, the rest use a map.
+    const queries = [...all.flatMap((e) => e.messageIds), 'm1', 'm@example.org', 'nope@example.org', '"m1@example.org"'];
+    assert.ok(queries.length > 40);
+    for (let k = 0; k < 128; k++) assert.deepEqual(stored.byMessageId(`m${k % 60}@example.org`), all.filter((e) => e.messageIds.includes(`m${k % 60}@example.org`)));
+    for (const index of [memory, stored]) {
+      for (const id of queries) {
+        assert.deepEqual(index.byMessageId(id), all.filter((e) => e.messageIds.includes(id)), id);
+      }
+    }
+    assert.equal(stored.byMessageId('m1@example.org').length, 2, 'a reused id answers every message holding it');
+  });
+
   test('a corrupt index is rebuilt, with a warning', async () => {
     const gitDir = path.join(dir, 'b.git');
     const cacheDir = path.join(dir, 'cache-b');

@@ -1,8 +1,9 @@
 // A persistent index of a git mirror's message headers, like public-inbox's own over.sqlite3:
 // built once (reading every message's header block through one `git cat-file --batch`), then
 // extended with new commits only. Kept as one file per inbox in the cache directory (typed columns
-// for what a window query needs, so a warm open costs a few milliseconds, then the details as
-// JSON, decoded on first use), written atomically (temp file + rename); an index that does not
+// for what a window query needs, so a warm open costs a few milliseconds; the subjects as one text
+// and the Message-IDs as one text, so scans over the archive decode no JSON; then each message's
+// other details as its own JSON, decoded only for the messages asked for), written atomically (temp file + rename); an index that does not
 // load or no longer matches the repository is rebuilt. It answers: which messages were received in a window, what are their
 // complete threads (connected components over Message-ID/References/In-Reply-To, however old,
 // the grouping public-inbox uses), and lookups by Message-ID (for finding earlier series versions).
@@ -18,7 +19,7 @@ import { indexEntryOf, threadLinks, type HeaderEntry } from './indexEntry.js';
 export type { HeaderEntry } from './indexEntry.js';
 
 /** Bump when HeaderEntry's content for the same message changes: stored indexes are rebuilt. */
-export const HEADER_INDEX_VERSION = 2;
+export const HEADER_INDEX_VERSION = 3;
 const MAGIC = Buffer.from('KVMWHIX\n', 'latin1');
 
 /** One epoch (one git repository) of an inbox. */
@@ -64,26 +65,24 @@ export interface OpenHeaderIndexOptions {
   logger?: Logger;
 }
 
-// Details kept as JSON tuples (what the window query does not need).
-type StoredDetail = [
-  commit: string,
-  date: number | null,
-  messageIds: string[],
-  inReplyTo: string | null,
-  references: string[],
-  subject: string,
-  from: string,
-  fromName: string,
-];
+// Each message's details as its own JSON tuple (what neither the window query nor a scan needs).
+type StoredDetail = [commit: string, date: number | null, inReplyTo: string | null, references: string[], from: string, fromName: string];
 
 interface StoredHeader {
   version: number;
   epochs: Array<{ epoch: number; gitDir: string; tip: string | null; deleted: string[] }>;
   count: number;
+  subjectBytes: number;
+  idBytes: number;
   detailBytes: number;
 }
 
-/** The columns of the index: typed arrays for the hot fields, details decoded lazily. */
+/**
+ * The columns of the index: typed arrays for the hot fields; the subjects as one string (message
+ * i's is subjects.slice(subjectOffsets[i], subjectOffsets[i + 1])); each message's Message-IDs as
+ * a JSON array, back to back in one string the same way; each message's details as a JSON tuple,
+ * back to back in one buffer (byte offsets), parsed one at a time.
+ */
 interface Columns {
   count: number;
   receivedTime: Float64Array;
@@ -92,7 +91,12 @@ interface Columns {
   epoch: Int32Array;
   /** 20 bytes per message. */
   blobs: Buffer;
-  details: () => StoredDetail[];
+  subjects: string;
+  subjectOffsets: Uint32Array;
+  ids: string;
+  idOffsets: Uint32Array;
+  details: Buffer;
+  detailOffsets: Uint32Array;
 }
 
 /** The index file of an inbox: keyed by its epochs' absolute paths. */
@@ -104,15 +108,31 @@ export function indexFilePath(cacheDir: string, epochs: readonly Epoch[]): strin
   return path.join(cacheDir, 'header-index', `${key}.idx`);
 }
 
-function encode(header: StoredHeader, cols: Omit<Columns, 'details'>, details: StoredDetail[]): Buffer {
-  const detailJson = Buffer.from(JSON.stringify(details), 'utf8');
-  const headerJson = Buffer.from(JSON.stringify({ ...header, detailBytes: detailJson.length }), 'utf8');
+function encode(header: StoredHeader, cols: Columns): Buffer {
+  const subjects = Buffer.from(cols.subjects, 'utf8');
+  const ids = Buffer.from(cols.ids, 'utf8');
+  const stored: StoredHeader = { ...header, count: cols.count, subjectBytes: subjects.length, idBytes: ids.length, detailBytes: cols.details.length };
+  const headerJson = Buffer.from(JSON.stringify(stored), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(headerJson.length);
   const n = cols.count;
-  const f64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, n * 8);
-  const i32 = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, n * 4);
-  return Buffer.concat([MAGIC, len, headerJson, f64(cols.receivedTime), f64(cols.commitTime), i32(cols.thread), i32(cols.epoch), cols.blobs, detailJson]);
+  const bytes = (a: Float64Array | Int32Array | Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return Buffer.concat([
+    MAGIC,
+    len,
+    headerJson,
+    bytes(cols.receivedTime.subarray(0, n)),
+    bytes(cols.commitTime.subarray(0, n)),
+    bytes(cols.thread.subarray(0, n)),
+    bytes(cols.epoch.subarray(0, n)),
+    cols.blobs.subarray(0, n * 20),
+    bytes(cols.subjectOffsets),
+    bytes(cols.idOffsets),
+    bytes(cols.detailOffsets),
+    subjects,
+    ids,
+    cols.details,
+  ]);
 }
 
 function decode(buf: Buffer): { header: StoredHeader; cols: Columns } {
@@ -124,7 +144,10 @@ function decode(buf: Buffer): { header: StoredHeader; cols: Columns } {
   pos += headerLen;
   const n = header.count;
   if (!Number.isInteger(n) || n < 0 || !Array.isArray(header.epochs)) throw new Error('bad header');
-  const need = pos + n * (8 + 8 + 4 + 4 + 20) + header.detailBytes;
+  for (const k of ['subjectBytes', 'idBytes', 'detailBytes'] as const) {
+    if (!Number.isInteger(header[k]) || header[k] < 0) throw new Error('bad header');
+  }
+  const need = pos + n * (8 + 8 + 4 + 4 + 20) + 3 * 4 * (n + 1) + header.subjectBytes + header.idBytes + header.detailBytes;
   if (buf.length !== need) throw new Error(`truncated (${buf.length} bytes, expected ${need})`);
   // Copies keep the typed arrays aligned whatever the buffer's offset.
   const take = (bytes: number): ArrayBuffer => {
@@ -139,16 +162,23 @@ function decode(buf: Buffer): { header: StoredHeader; cols: Columns } {
   const epoch = new Int32Array(take(n * 4));
   const blobs = buf.subarray(pos, pos + n * 20);
   pos += n * 20;
-  const detailStart = pos;
-  let cached: StoredDetail[] | null = null;
-  const details = (): StoredDetail[] => {
-    if (!cached) {
-      cached = JSON.parse(buf.toString('utf8', detailStart, detailStart + header.detailBytes)) as StoredDetail[];
-      if (!Array.isArray(cached) || cached.length !== n) throw new Error('header index details do not match');
-    }
-    return cached;
+  const subjectOffsets = new Uint32Array(take(4 * (n + 1)));
+  const idOffsets = new Uint32Array(take(4 * (n + 1)));
+  const detailOffsets = new Uint32Array(take(4 * (n + 1)));
+  const subjects = buf.toString('utf8', pos, pos + header.subjectBytes);
+  pos += header.subjectBytes;
+  const ids = buf.toString('utf8', pos, pos + header.idBytes);
+  pos += header.idBytes;
+  const details = buf.subarray(pos, pos + header.detailBytes);
+  const ascending = (o: Uint32Array, end: number): boolean => {
+    if (o[0] !== 0 || o[n] !== end) return false;
+    for (let i = 0; i < n; i++) if (o[i] > o[i + 1]) return false;
+    return true;
   };
-  return { header, cols: { count: n, receivedTime, commitTime, thread, epoch, blobs, details } };
+  if (!ascending(subjectOffsets, subjects.length) || !ascending(idOffsets, ids.length) || !ascending(detailOffsets, details.length)) {
+    throw new Error('header index offsets do not match');
+  }
+  return { header, cols: { count: n, receivedTime, commitTime, thread, epoch, blobs, subjects, subjectOffsets, ids, idOffsets, details, detailOffsets } };
 }
 
 async function loadStored(file: string, logger?: Logger): Promise<{ header: StoredHeader; cols: Columns } | null> {
@@ -288,35 +318,64 @@ export function threadNumbers(entries: readonly HeaderEntry[]): Int32Array {
 }
 
 function toDetail(e: HeaderEntry): StoredDetail {
-  return [e.commit, e.date, e.messageIds, e.inReplyTo, e.references, e.subject, e.from, e.fromName];
+  return [e.commit, e.date, e.inReplyTo, e.references, e.from, e.fromName];
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text as it reads back from UTF-8 (a lone surrogate becomes U+FFFD): stored and in-memory agree. */
+function wellFormed(text: string): string {
+  return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
 }
 
 function columnsOf(entries: readonly HeaderEntry[]): Columns {
   const n = entries.length;
-  let details: StoredDetail[] | null = null;
-  const cols: Columns = {
+  const subjects: string[] = [];
+  const ids: string[] = [];
+  const details: Buffer[] = [];
+  const subjectOffsets = new Uint32Array(n + 1);
+  const idOffsets = new Uint32Array(n + 1);
+  const detailOffsets = new Uint32Array(n + 1);
+  const cols = {
     count: n,
     receivedTime: new Float64Array(n),
     commitTime: new Float64Array(n),
     thread: threadNumbers(entries),
     epoch: new Int32Array(n),
     blobs: Buffer.alloc(n * 20),
-    details: () => (details ??= entries.map(toDetail)),
+    subjectOffsets,
+    idOffsets,
+    detailOffsets,
   };
   entries.forEach((e, i) => {
     cols.receivedTime[i] = e.receivedTime;
     cols.commitTime[i] = e.commitTime;
     cols.epoch[i] = e.epoch;
     cols.blobs.write(e.blob, i * 20, 20, 'hex');
+    const subject = wellFormed(e.subject);
+    subjects.push(subject);
+    subjectOffsets[i + 1] = subjectOffsets[i] + subject.length;
+    const idJson = JSON.stringify(e.messageIds);
+    ids.push(idJson);
+    idOffsets[i + 1] = idOffsets[i] + idJson.length;
+    const detail = Buffer.from(JSON.stringify(toDetail(e)), 'utf8');
+    details.push(detail);
+    detailOffsets[i + 1] = detailOffsets[i] + detail.length;
   });
-  return cols;
+  return { ...cols, subjects: subjects.join(''), ids: ids.join(''), details: Buffer.concat(details) };
 }
+
+/** Up to this many Message-ID lookups scan the id text (~0.2 ms each on the corpus); more build a map (~25 ms). */
+const ID_SCANS_BEFORE_MAP = 128;
 
 function indexOver(cols: Columns): HeaderIndex {
   const n = cols.count;
   const blobAt = (i: number): string => cols.blobs.toString('hex', i * 20, i * 20 + 20);
+  const subjectAt = (i: number): string => cols.subjects.slice(cols.subjectOffsets[i], cols.subjectOffsets[i + 1]);
+  const idsAt = (i: number): string[] => JSON.parse(cols.ids.slice(cols.idOffsets[i], cols.idOffsets[i + 1])) as string[];
   const entry = (i: number): HeaderEntry => {
-    const d = cols.details()[i];
+    const d = JSON.parse(cols.details.toString('utf8', cols.detailOffsets[i], cols.detailOffsets[i + 1])) as StoredDetail;
     return {
       epoch: cols.epoch[i],
       commit: d[0],
@@ -324,15 +383,48 @@ function indexOver(cols: Columns): HeaderIndex {
       commitTime: cols.commitTime[i],
       receivedTime: cols.receivedTime[i],
       date: d[1],
-      messageIds: d[2],
-      inReplyTo: d[3],
-      references: d[4],
-      subject: d[5],
-      from: d[6],
-      fromName: d[7],
+      messageIds: idsAt(i),
+      inReplyTo: d[2],
+      references: d[3],
+      subject: subjectAt(i),
+      from: d[4],
+      fromName: d[5],
     };
   };
+  /** The message whose id text holds character `at`. */
+  const positionOfIdChar = (at: number): number => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cols.idOffsets[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  let scans = 0;
   let byId: Map<string, number[]> | null = null;
+  const positionsOfId = (id: string): number[] => {
+    if (byId) return byId.get(id) ?? [];
+    if (++scans > ID_SCANS_BEFORE_MAP) {
+      byId = new Map();
+      for (let i = 0; i < n; i++)
+        for (const mid of idsAt(i)) {
+          const list = byId.get(mid);
+          if (list) list.push(i);
+          else byId.set(mid, [i]);
+        }
+      return byId.get(id) ?? [];
+    }
+    // A few lookups (a week's report): find the id's JSON text, then confirm on the parsed list.
+    const needle = JSON.stringify(id);
+    const out: number[] = [];
+    for (let at = cols.ids.indexOf(needle); at >= 0; at = cols.ids.indexOf(needle, at + 1)) {
+      const i = positionOfIdChar(at);
+      if (out[out.length - 1] !== i && idsAt(i).includes(id)) out.push(i);
+    }
+    return out;
+  };
   return {
     size: n,
     receivedBetween(since, until) {
@@ -357,23 +449,11 @@ function indexOver(cols: Columns): HeaderIndex {
     commitTimeAt: (i) => cols.commitTime[i],
     receivedTimeAt: (i) => cols.receivedTime[i],
     entry,
-    subjectAt: (i) => cols.details()[i][5],
+    subjectAt,
     *entries() {
       for (let i = 0; i < n; i++) yield entry(i);
     },
-    byMessageId(id) {
-      if (!byId) {
-        byId = new Map();
-        const details = cols.details();
-        for (let i = 0; i < n; i++)
-          for (const mid of details[i][2]) {
-            const list = byId.get(mid);
-            if (list) list.push(i);
-            else byId.set(mid, [i]);
-          }
-      }
-      return (byId.get(id) ?? []).map(entry);
-    },
+    byMessageId: (id) => positionsOfId(id).map(entry),
   };
 }
 
@@ -437,8 +517,7 @@ export async function openHeaderIndex(options: OpenHeaderIndexOptions): Promise<
     const live = entries.filter((e) => !deletedAll.has(e.blob));
     const cols = columnsOf(live);
     if (file) {
-      const details = live.map(toDetail);
-      await saveStored(file, encode({ version: HEADER_INDEX_VERSION, epochs: epochsOut, count: live.length, detailBytes: 0 }, cols, details));
+      await saveStored(file, encode({ version: HEADER_INDEX_VERSION, epochs: epochsOut, count: 0, subjectBytes: 0, idBytes: 0, detailBytes: 0 }, cols));
     }
     return indexOver(cols);
   } finally {
