@@ -4,6 +4,10 @@
 //   week 2022-W45, warm (header index and parse cache present): <= 0.42 s (4x the Python script's 1.7 s)
 //   whole corpus in one window: <= 15 s and <= 1 GB peak RSS
 // Cold runs (no caches at all) are shown for information.
+// The LLM phase (issue 4): the pipeline on the same week with the OpenAI summariser against a fake
+// OpenAI server on 127.0.0.1 (0.5 s per answer), in-process: the summarising phase must take less
+// than a third of answering thread after thread, with >= 3 requests in flight, <= 1 call per
+// thread, and a second run must make no call at all (summary cache).
 
 import { spawnSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
@@ -11,9 +15,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { corpusBundle, corpusMirror, REPO_ROOT } from '../test/support/corpus.js';
+import { startFakeOpenAi } from '../test/support/fakeOpenAi.js';
+import { generateReport } from '../src/core/pipeline.js';
+import { openSource } from '../src/core/sources/openSource.js';
+import { createOfflineSummarizer } from '../src/core/summarize/offline.js';
+import { createOpenAiSummarizer } from '../src/core/summarize/openai.js';
+import { isoWeekWindow } from '../src/core/week.js';
+import type { Summarizer } from '../src/core/types.js';
 
 interface Run {
   seconds: number;
+  /** NaN when not measured (in-process runs). */
   rssMb: number;
   messages: number;
 }
@@ -58,6 +70,58 @@ function runCli(args: string[], outDir: string): Run {
   return { seconds, rssMb: kb / 1024, messages: report?.stats?.totalMessages ?? 0 };
 }
 
+const LLM_LATENCY_MS = 500;
+
+/** The week through the OpenAI summariser against the fake server, twice (the second from the summary cache). */
+async function llmPhase(mirror: string, cache: string): Promise<Row> {
+  const fake = await startFakeOpenAi({ apiKey: 'bench-key', latencyMs: LLM_LATENCY_MS });
+  try {
+    const window = isoWeekWindow('2022-W45', 'UTC');
+    const run = async (): Promise<{ seconds: number; threads: number; messages: number; calls: number; maxInFlight: number }> => {
+      fake.reset();
+      const openai = createOpenAiSummarizer({
+        apiKey: 'bench-key',
+        baseURL: fake.baseURL,
+        model: 'gpt-4o-mini',
+        cacheDir: cache,
+        fallback: createOfflineSummarizer(),
+      });
+      let seconds = 0;
+      let threads = 0;
+      // Times the summarising phase alone.
+      const timed: Summarizer = {
+        name: openai.name,
+        async summarize(inputs, options) {
+          threads = inputs.length;
+          const t0 = performance.now();
+          try {
+            return await openai.summarize(inputs, options);
+          } finally {
+            seconds = (performance.now() - t0) / 1000;
+          }
+        },
+      };
+      const report = await generateReport({ source: openSource(mirror, { cacheDir: cache }), window, summarizer: timed, cacheDir: cache });
+      const calls = fake.requests.filter((r) => r.path.includes('/chat/completions')).length;
+      return { seconds, threads, messages: report.stats.totalMessages, calls, maxInFlight: fake.maxInFlight };
+    };
+    const first = await run();
+    const second = await run();
+    const sequential = first.threads * (LLM_LATENCY_MS / 1000);
+    const pass = first.seconds < sequential / 3 && first.maxInFlight >= 3 && first.calls <= first.threads && second.calls === 0;
+    return {
+      scenario:
+        `week 2022-W45, LLM phase (fake OpenAI, ${LLM_LATENCY_MS} ms/answer): ${first.threads} threads, sequential ${sequential.toFixed(1)} s, ` +
+        `${first.calls} calls, max ${first.maxInFlight} in flight; second run ${second.calls} calls`,
+      run: { seconds: first.seconds, rssMb: Number.NaN, messages: first.messages },
+      target: '< 1/3 sequential, >= 3 in flight, <= 1 call/thread, rerun 0 calls',
+      pass,
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
 function best(runs: Run[]): Run {
   return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
@@ -69,7 +133,7 @@ function table(rows: Row[]): string {
     String(r.run.messages),
     r.run.seconds > 0 ? Math.round(r.run.messages / r.run.seconds).toString() : '-',
     r.run.seconds.toFixed(2),
-    r.run.rssMb.toFixed(0),
+    Number.isNaN(r.run.rssMb) ? '-' : r.run.rssMb.toFixed(0),
     r.target,
     r.pass === null ? 'info' : r.pass ? 'PASS' : 'FAIL',
   ]);
@@ -101,6 +165,8 @@ async function main(): Promise<void> {
 
     const weekWarm = best([runCli(week, out), runCli(week, out), runCli(week, out), runCli(week, out), runCli(week, out)]);
     rows.push({ scenario: 'week 2022-W45, git, warm (best of 5)', run: weekWarm, target: '<= 0.42 s', pass: weekWarm.seconds <= 0.42 });
+
+    rows.push(await llmPhase(mirror, cache));
 
     rmSync(cache, { recursive: true, force: true });
     const allCold = runCli(all, out);
