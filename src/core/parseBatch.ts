@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ParsedMail } from './mail.js';
 import { MAIL_PARSER_VERSION } from './mailParserVersion.js';
+import { decodeParsedMail, encodeParsedMail } from './parseBatchCodec.js';
 import { openParseCache, parseCacheKey, type PackWriter } from './parseBatchCache.js';
 import type { ParseAnswer, ParseTask } from './parseBatchWorker.js';
 import type { Logger, Mail, ProgressFn, RawMessage, UnparsedMail } from './types.js';
@@ -50,7 +51,7 @@ function startWorker(script: string): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-/** Called with each result (JSON of a ParsedMail) by its position in the batch. */
+/** Called with each result (encodeParsedMail's JSON) by its position in the batch. */
 type OnResult = (position: number, json: string) => void;
 
 async function parseInline(raws: RawMessage[], options: ParseBatchOptions, onResult: OnResult): Promise<void> {
@@ -59,7 +60,7 @@ async function parseInline(raws: RawMessage[], options: ParseBatchOptions, onRes
   for (let i = 0; i < raws.length; i++) {
     options.signal?.throwIfAborted();
     const raw = raws[i];
-    onResult(i, JSON.stringify(await parse({ raw: raw.raw, commitTime: raw.commitTime, origin: raw.origin })));
+    onResult(i, encodeParsedMail(await parse({ raw: raw.raw, commitTime: raw.commitTime, origin: raw.origin })));
   }
 }
 
@@ -148,14 +149,14 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
     await cache.lookup([...positions.keys()], (key, json) => {
       let value: ParsedMail;
       try {
-        value = JSON.parse(json) as ParsedMail;
+        value = decodeParsedMail(json);
       } catch {
         return; // a damaged entry is parsed again
       }
       const list = positions.get(key) ?? [];
       list.forEach((i, k) => {
         // The same bytes twice in one batch: each copy gets its own object.
-        parsed[i] = k === 0 ? value : (JSON.parse(json) as ParsedMail);
+        parsed[i] = k === 0 ? value : decodeParsedMail(json);
       });
       hits += list.length;
     });
@@ -179,7 +180,7 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
       }
     }
     const onResult: OnResult = (position, json) => {
-      parsed[missing[position]] = JSON.parse(json) as ParsedMail;
+      parsed[missing[position]] = decodeParsedMail(json);
       if (writer) {
         try {
           writer.add(keys[missing[position]], json);

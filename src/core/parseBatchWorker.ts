@@ -1,9 +1,10 @@
 // Worker thread entry for parseRawMessages: parses the messages it is sent and answers with the
-// results as JSON text (what the parse cache stores, and cheap to pass between threads).
+// results as JSON text (encodeParsedMail: what the parse cache stores, and cheap to pass between threads).
 // Bundled as its own file (dist/parseBatchWorker.js) next to the CLI and the extension.
 
 import { parentPort } from 'node:worker_threads';
 import { parseMail } from './mail.js';
+import { encodeParsedMail } from './parseBatchCodec.js';
 
 export interface ParseTask {
   id: number;
@@ -21,7 +22,7 @@ export async function runParseTask(task: ParseTask): Promise<ParseAnswer> {
   for (const item of task.items) {
     const raw = Buffer.from(item.raw.buffer, item.raw.byteOffset, item.raw.byteLength);
     const parsed = await parseMail({ raw, commitTime: item.commitTime, origin: item.origin });
-    results.push(JSON.stringify(parsed));
+    results.push(encodeParsedMail(parsed));
   }
   return { id: task.id, results };
 }

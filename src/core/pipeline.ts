@@ -8,6 +8,7 @@ import type {
   Mail,
   MailSource,
   ProgressFn,
+  RawMessage,
   Report,
   ReportThread,
   Series,
@@ -97,12 +98,14 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   throwIfAborted(signal);
 
   progress?.('fetch');
-  const raws = await source.fetchWindow(window, { signal, progress, logger });
+  let raws: RawMessage[] | null = await source.fetchWindow(window, { signal, progress, logger });
   throwIfAborted(signal);
   logger?.info(`fetched ${raws.length} messages from ${source.description}`);
 
   progress?.('parse', 0, raws.length);
   const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: options.cacheDir ?? null, signal, progress });
+  // The raw bytes (200 MB for the whole corpus) are not needed past parsing: let them go.
+  raws = null;
   throwIfAborted(signal);
   if (unparsed.length > 0) logger?.warn(`${unparsed.length} messages could not be parsed`);
 
