@@ -108,6 +108,18 @@ export function defineExtensionSuite(r: Registry, options: SuiteOptions): void {
       r.figure('generate.warmCommandToTreeMs', treeFilledAt - started);
     }, 120_000);
 
+    r.test('cancelling a generation leaves the current report in place', async () => {
+      const before = api.app.store.report;
+      const running = vscode.commands.executeCommand('kvmarm.generateReport', options.week);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(api.generator.isRunning, true, 'still running after 30 ms');
+      await vscode.commands.executeCommand('kvmarm.cancel');
+      assert.equal(await running, undefined, 'a cancelled generation returns nothing');
+      assert.equal(api.app.store.report, before, 'the store kept the previous report');
+      assert.equal(api.generator.isRunning, false);
+      assert.equal(api.app.store.busy, false);
+    }, 60_000);
+
     r.test('category nodes: readers\' order, counts, no empty category', () => {
       const roots = rootNodes();
       const names = roots.map((n) => (n.kind === 'category' ? n.category : '?'));
