@@ -13,6 +13,7 @@ import { extractTrailers } from './trailers.js';
 import { htmlToText } from './mailHtml.js';
 import { findPatchStart, extractPatch, splitSegments } from './mailBody.js';
 import { withTimeBudget } from './safety/timeBudget.js';
+import { parseSimpleMail } from './mailFast.js';
 import type { Address, Mail, RawMessage, UnparsedMail } from './types.js';
 
 export { MAIL_PARSER_VERSION } from './mailParserVersion.js';
@@ -76,6 +77,8 @@ export const MAIL_PARSE_BUDGET_MS = 10_000;
 export interface ParseMailOptions {
   /** Time budget for mailparser on this message (default MAIL_PARSE_BUDGET_MS). */
   budgetMs?: number;
+  /** Take the shortcut for simple messages (mailFast.ts; default true): false sends every message through simpleParser. */
+  fast?: boolean;
 }
 
 /** Parse one message. Never rejects; a message mailparser does not finish in time comes back unparsed. */
@@ -88,7 +91,7 @@ export async function parseMail(raw: RawMessage, options: ParseMailOptions = {})
 
     let parsed;
     try {
-      parsed = await withTimeBudget(simpleParser(raw.raw, PARSER_OPTIONS), options.budgetMs ?? MAIL_PARSE_BUDGET_MS, 'mailparser');
+      parsed = (options.fast !== false ? parseSimpleMail(raw.raw) : null) ?? await withTimeBudget(simpleParser(raw.raw, PARSER_OPTIONS), options.budgetMs ?? MAIL_PARSE_BUDGET_MS, 'mailparser');
     } catch (err) {
       return unparsed(raw, block, `mailparser: ${err instanceof Error ? err.message : String(err)}`);
     }
