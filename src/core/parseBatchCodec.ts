@@ -4,7 +4,7 @@
 // entry without those shortcuts (written before them, or a patch that is an attachment) reads as is.
 
 import type { ParsedMail } from './mail.js';
-import { splitSegments } from './mailBody.js';
+import { findPatchStart, splitSegments } from './mailBody.js';
 
 interface StoredMailExtras {
   /** [start, end) of the patch in the text, when the patch is that slice of it. */
@@ -18,7 +18,9 @@ export function encodeParsedMail(parsed: ParsedMail): string {
   const stored: Omit<typeof parsed.mail, 'segments'> & StoredMailExtras = mail;
   const patch = mail.patch;
   if (patch !== null && patch !== '') {
-    const start = mail.text.indexOf(patch);
+    // parseMail's inline patch starts where findPatchStart says; anything else is searched for.
+    const at = findPatchStart(mail.text);
+    const start = at >= 0 && mail.text.startsWith(patch, at) ? at : mail.text.indexOf(patch);
     if (start >= 0) {
       stored.patch = null;
       stored.patchAt = [start, start + patch.length];
