@@ -1,5 +1,5 @@
 // A shortcut past mailparser's streams for the most common message: one text/plain part in UTF-8
-// or US-ASCII, 7bit or 8bit, no disposition (what git send-email and most list replies send).
+// or US-ASCII, 7bit or 8bit, inline, fixed or flowed (what git send-email and most list replies send).
 // Everything that decides the result is mailparser's own code: the header block is split where
 // mailsplit splits it (the first empty line), its lines are read by mailsplit's Headers and
 // processed by MailParser's processHeaders (RFC 2047 words, addresses), and the body is decoded as
@@ -29,6 +29,7 @@ interface HeaderProcessor {
   processHeaders(lines: HeaderLine[]): Map<string, unknown>;
   getAddressesHTML(value: unknown): string;
   getAddressesText(value: unknown): string;
+  libmime: { decodeFlowed(input: string, delSp: boolean): string };
 }
 
 /** Headers a simple message's result depends on; the others are not processed at all. */
@@ -84,26 +85,41 @@ function simple(raw: Buffer): SimpleParsed | null {
   const lines = all.filter((l) => WANTED.has(l.key));
   let types = 0;
   let encodings = 0;
+  let dispositions = 0;
   for (const l of lines) {
-    if (l.key === 'content-disposition') return null;
-    if (l.key === 'content-type' || l.key === 'content-transfer-encoding') {
+    if (l.key === 'content-type' || l.key === 'content-transfer-encoding' || l.key === 'content-disposition') {
       // Comments and second values: mailsplit and processHeaders could read them differently.
-      if (l.line.includes('(') || (l.key === 'content-type' ? ++types : ++encodings) > 1) return null;
+      if (l.line.includes('(') || (l.key === 'content-type' ? ++types : l.key === 'content-transfer-encoding' ? ++encodings : ++dispositions) > 1) return null;
     }
   }
-  const headers = headerProcessor().processHeaders(lines);
+  const proc = headerProcessor();
+  const headers = proc.processHeaders(lines);
+  let flowed = false;
+  let delSp = false;
   const type = headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   if (type !== undefined) {
     if ((type.value ?? '').toLowerCase() !== 'text/plain') return null;
-    const params = Object.keys(type.params ?? {});
-    if (params.some((p) => p !== 'charset')) return null;
-    const charset = type.params?.charset;
+    const params = type.params ?? {};
+    if (Object.keys(params).some((p) => p !== 'charset' && p !== 'format' && p !== 'delsp')) return null;
+    const charset = params.charset;
     if (charset !== undefined && !PLAIN_CHARSETS.has(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''))) return null;
+    // format=flowed (RFC 3676) is unwrapped as mailsplit does (libmime's decodeFlowed); delsp
+    // only with it. Other values: the full parser.
+    const format = params.format?.toLowerCase().trim();
+    if (format !== undefined && format !== 'flowed' && format !== 'fixed') return null;
+    flowed = format === 'flowed';
+    const delsp = params.delsp?.toLowerCase().trim();
+    if (delsp !== undefined && !(flowed && (delsp === 'yes' || delsp === 'no'))) return null;
+    delSp = delsp === 'yes';
   }
+  // "Content-Disposition: inline" (mutt sends it) with no parameters changes nothing for a text part.
+  const disposition = headers.get('content-disposition') as { value?: string; params?: Record<string, string> } | undefined;
+  if (disposition !== undefined && ((disposition.value ?? '').toLowerCase() !== 'inline' || Object.keys(disposition.params ?? {}).length > 0)) return null;
   const encoding = headers.get('content-transfer-encoding');
   if (encoding !== undefined && !(typeof encoding === 'string' && /^(?:7bit|8bit)$/i.test(encoding.trim()))) return null;
 
-  const body = raw.subarray(start).toString();
+  const bytes = raw.subarray(start);
+  const body = flowed ? Buffer.from(proc.libmime.decodeFlowed(bytes.toString('binary'), delSp), 'binary').toString() : bytes.toString();
   const text = body.includes('\r') ? body.replace(/\r?\n/g, '\n') : body;
   const out: SimpleParsed = { attachments: [] };
   // simpleParser leaves text unset for an empty body, and sets each header only when present.
