@@ -49,6 +49,11 @@ export interface GenerateOptions {
   /** Each thread's summary as it arrives (the extension streams them into the view). */
   onSummary?: (threadId: string, summary: Summary) => void;
   /**
+   * The report before any summary is written (every summary `pending`): a view can show the
+   * threads at once and fill summaries in as onSummary delivers them.
+   */
+  onDraft?: (draft: Report) => void;
+  /**
    * Where earlier versions of a series are looked up (fills series.previous). Absent: the git
    * mirror's header index when the source has one, else the mails at hand; null: no lookup.
    */
@@ -146,6 +151,19 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   // Summaries are asked for in report order, so streamed ones arrive top to bottom.
   const ordered = sortReportThreads(items);
   const inputs: SummaryInput[] = ordered.map((rt) => ({ thread: rt.thread, category: rt.category, series: rt.series, window }));
+  const keptUnparsed = unparsed.filter((u: UnparsedMail) => unparsedInWindow(u, window));
+  if (options.onDraft) {
+    const pending: Summary = { text: '（总结生成中…）', source: summarizer.name === 'offline' ? 'offline' : 'llm', pending: true };
+    options.onDraft(
+      buildReport({
+        generatedAt: now().toISOString(),
+        window,
+        list: source.listUrl,
+        threads: ordered.map((rt) => ({ ...rt, summary: pending })),
+        unparsed: keptUnparsed,
+      }),
+    );
+  }
   progress?.('summarize', 0, inputs.length);
   const { summaries, usage } = await summarizer.summarize(inputs, {
     signal,
@@ -166,7 +184,7 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
     window,
     list: source.listUrl,
     threads: ordered,
-    unparsed: unparsed.filter((u: UnparsedMail) => unparsedInWindow(u, window)),
+    unparsed: keptUnparsed,
     usage,
   });
 }

@@ -180,6 +180,8 @@ export interface Summary {
   model?: string;
   /** Set when an LLM summary was wanted but failed and the offline digest stands in. */
   fallbackReason?: string;
+  /** True on a draft report while this thread's summary is still being written. */
+  pending?: boolean;
 }
 
 /** A half-open time window [since, until) in UTC, with the zone the report is shown in. */

@@ -1,7 +1,7 @@
 // "Generate KVMARM report": settings -> window -> source -> core pipeline -> store -> views.
 // Long work runs under a cancellable progress notification; the core gets an AbortSignal.
 import * as vscode from 'vscode';
-import type { Report, Window } from '../core/types.js';
+import type { Report, Summary, Window } from '../core/types.js';
 import type { AppContext } from './appContext.js';
 import { readConfig } from './config.js';
 import type { Core } from './coreLoader.js';
@@ -56,6 +56,9 @@ export class Generator {
     const started = performance.now();
     const controller = new AbortController();
     this.running = controller;
+    // A draft replaces the shown report early; a cancelled or failed run puts the old one back.
+    const previous = app.store.report;
+    let draftShown = false;
     app.store.setBusy(true);
     try {
       const config = readConfig();
@@ -90,6 +93,13 @@ export class Generator {
             cacheDir: app.cacheDir,
             signal: controller.signal,
             logger: app.log,
+            // The tree and the report show the threads as soon as they are known; summaries
+            // (an LLM's take seconds each) stream in as they arrive.
+            onDraft: (draft: Report) => {
+              draftShown = true;
+              app.store.set(draft);
+            },
+            onSummary: (threadId: string, summary: Summary) => app.store.updateSummary(threadId, summary),
             progress: (phase: string, done?: number, total?: number) => {
               const counts = done !== undefined && total !== undefined ? ` ${done}/${total}` : '';
               if (phase !== lastPhase) {
@@ -120,6 +130,10 @@ export class Generator {
       saveLastReport(app.storageDir, report).catch((err: unknown) => app.log.warn(`could not save the last report: ${errorText(err)}`));
       return report;
     } catch (err) {
+      if (draftShown) {
+        if (previous) app.store.set(previous);
+        else app.store.clear();
+      }
       if (isAbort(err) || controller.signal.aborted) {
         app.log.info('generate: cancelled');
         void vscode.window.showInformationMessage(vscode.l10n.t('KVMARM report generation cancelled.'));

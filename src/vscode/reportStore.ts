@@ -54,6 +54,14 @@ export class ReportStore implements vscode.Disposable {
     this.changed.fire('report');
   }
 
+  /** Back to no report (a first generation was cancelled after its draft was shown). */
+  clear(): void {
+    this.current = null;
+    this.byMessage = new Map();
+    this.byThread = new Map();
+    this.changed.fire('report');
+  }
+
   setFilter(filter: ThreadFilter | null): void {
     this.currentFilter = filter && filter.value.trim() !== '' ? filter : null;
     void vscode.commands.executeCommand('setContext', 'kvmarm.filtered', this.currentFilter !== null);

@@ -199,3 +199,35 @@ test('earlier versions of a series are linked from the mails at hand, or not at 
   assert.ok(warnings.some((m) => m.includes('index down')));
 });
 const warnings: string[] = [];
+
+test('a draft with every summary pending comes before the summaries, which then stream in for its threads', async () => {
+  const events: string[] = [];
+  let draft: Report | null = null;
+  const inner = createOfflineSummarizer();
+  const streaming: Summarizer = {
+    name: 'streaming-test',
+    async summarize(inputs, options) {
+      events.push('summarize');
+      const out = await inner.summarize(inputs, {});
+      inputs.forEach((input, i) => options.onSummary?.(input.thread.id, out.summaries[i]));
+      return out;
+    },
+  };
+  const streamed: string[] = [];
+  const report = await demoReport(isoWeekWindow('2022-W45', 'Asia/Shanghai'), {
+    summarizer: streaming,
+    onDraft: (d) => {
+      events.push('draft');
+      draft = d;
+    },
+    onSummary: (id) => streamed.push(id),
+  });
+  assert.deepEqual(events, ['draft', 'summarize']);
+  const d = draft as Report | null;
+  assert.ok(d);
+  assert.deepEqual(d.threads.map((t) => t.thread.id), report.threads.map((t) => t.thread.id));
+  assert.ok(d.threads.every((t) => t.summary.pending === true && t.summary.source === 'llm'));
+  assert.equal(d.stats.threads, report.stats.threads);
+  assert.deepEqual(streamed, report.threads.map((t) => t.thread.id));
+  assert.ok(report.threads.every((t) => t.summary.pending === undefined && t.summary.text.length > 0));
+});
