@@ -286,6 +286,39 @@ export function defineExtensionSuite(r: Registry, options: SuiteOptions): void {
       assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('kvmarm')).includes(key), 'not in settings');
     }, 90_000);
 
+    r.test('with the openai summariser, the threads show at once and summaries stream in one by one', async () => {
+      const key = `sk-stream-${Date.now()}`;
+      const server = await startFakeOpenAi({ apiKey: key, latencyMs: 300 });
+      const config = vscode.workspace.getConfiguration('kvmarm');
+      const seen: Array<{ change: string; pending: number; threads: number }> = [];
+      const sub = api.app.store.onDidChange((change) => {
+        const threads = api.app.store.report?.threads ?? [];
+        seen.push({ change, pending: threads.filter((t) => t.summary.pending).length, threads: threads.length });
+      });
+      try {
+        await config.update('summarizer', 'openai', vscode.ConfigurationTarget.Global);
+        await config.update('openai.baseUrl', server.baseURL, vscode.ConfigurationTarget.Global);
+        await api.app.apiKeys.set(key);
+        const result = (await vscode.commands.executeCommand('kvmarm.generateReport', options.week)) as Report | undefined;
+        assert.ok(result);
+        const draft = seen.find((e) => e.change === 'report');
+        assert.ok(draft, 'a draft report reached the store');
+        assert.equal(draft.pending, draft.threads, 'every summary of the draft is pending');
+        const streamed = seen.filter((e) => e.change === 'summary');
+        assert.equal(streamed.length, result.threads.length, 'one summary event per thread');
+        assert.ok(streamed.some((e) => e.pending > 0), 'the tree had threads while summaries were still arriving');
+        assert.ok(result.threads.every((t) => !t.summary.pending));
+        r.figure('stream.calls', server.requests.length);
+        report = result;
+      } finally {
+        sub.dispose();
+        await config.update('summarizer', undefined, vscode.ConfigurationTarget.Global);
+        await config.update('openai.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+        await api.app.apiKeys.clear();
+        await server.close();
+      }
+    }, 120_000);
+
     r.test('Export Report writes Markdown, HTML and JSON', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'kvmarm-export-'));
       const files = (await vscode.commands.executeCommand('kvmarm.exportReport', dir)) as string[];
