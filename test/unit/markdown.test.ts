@@ -5,7 +5,7 @@ import MarkdownIt from 'markdown-it';
 import { renderMarkdown, linkDestination, summarySourceLabel } from '../../src/core/report/markdown.js';
 import { escapeMarkdownInline, neutraliseMarkdown } from '../../src/core/report/markdownEscape.js';
 import { createMarkdownRenderer } from '../../src/core/report/html.js';
-import { sampleReport, LIST } from '../fixtures/report/sampleReport.js';
+import { sampleReport, LIST, makeMail, makeThread, MARC, WINDOW, OFFLINE } from '../fixtures/report/sampleReport.js';
 import { buildReport } from '../../src/core/report/buildReport.js';
 
 test('the report keeps the shape readers know', () => {
@@ -116,4 +116,30 @@ test('an empty window renders a report with zero counts', () => {
   assert.ok(md.includes('本周期内没有邮件。'));
   assert.ok(!md.includes('## 📌'));
   assert.equal(report.list, 'https://lore.kernel.org/kvmarm/');
+});
+
+test('from the tenth message on, the sender line stays inside its list item', () => {
+  const mails = Array.from({ length: 12 }, (_, i) => ({
+    mail: makeMail({
+      id: `m${i}@example.org`,
+      subject: i === 0 ? '[PATCH] KVM: arm64: Count to twelve' : 'Re: [PATCH] KVM: arm64: Count to twelve',
+      from: MARC,
+      at: `2022-11-0${7 + Math.floor(i / 6)}T0${i % 6}:00:00.000Z`,
+      parent: i === 0 ? null : 'm0@example.org',
+    }),
+    parent: i === 0 ? null : 'm0@example.org',
+    depth: i === 0 ? 0 : 1,
+  }));
+  const report = buildReport({
+    generatedAt: '2022-11-14T02:03:04.000Z',
+    window: WINDOW,
+    list: LIST,
+    threads: [{ thread: makeThread(mails), category: 'PATCH', series: null, summary: OFFLINE }],
+    unparsed: [],
+  });
+  const html = new MarkdownIt().render(renderMarkdown(report));
+  const list = html.slice(html.indexOf('📝'));
+  const items = list.match(/<li>[\s\S]*?<\/ul>\s*<\/li>/g) ?? [];
+  assert.equal(items.length, 12, 'every message is one list item holding its sender');
+  assert.ok(items.every((li) => li.includes('发件人')));
 });

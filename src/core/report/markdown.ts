@@ -61,7 +61,10 @@ function messageItem(report: Report, f: ZoneFormatter, m: ThreadMessage, n: numb
   const subject = escapeMarkdownInline(m.mail.subject.full || '（无主题）');
   const link = `[${subject}](${linkDestination(messageUrl(report.list, m.mail.messageId))})`;
   const tag = m.inWindow ? '' : ' *（往期）*';
-  return `${n}. **[${when}]** ${link}${tag}\n   - 发件人: ${sender(m)}`;
+  // The sender line must be indented as far as the item's text ("10. " is one wider than "9. "),
+  // or from item 10 on it falls out of the list.
+  const indent = ' '.repeat(`${n}. `.length);
+  return `${n}. **[${when}]** ${link}${tag}\n${indent}- 发件人: ${sender(m)}`;
 }
 
 function threadSection(report: Report, f: ZoneFormatter, rt: ReportThread, index: number): string[] {
