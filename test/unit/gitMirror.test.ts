@@ -182,6 +182,23 @@ describe('git mirror source', () => {
     assert.equal(stored.byMessageId('m1@example.org').length, 2, 'a reused id answers every message holding it');
   });
 
+  test('a fetch that builds the index (messages kept from the build) reads the same bytes as one over a stored index', async () => {
+    const gitDir = path.join(dir, 'kept.git');
+    const cacheDir = path.join(dir, 'cache-kept');
+    initRepo(gitDir);
+    commitAll(gitDir, BASE.slice(0, 5), true);
+    const cold = await createGitMirrorSource({ path: gitDir, cacheDir }).fetchWindow(WEEK, {});
+    const warm = await createGitMirrorSource({ path: gitDir, cacheDir }).fetchWindow(WEEK, {});
+    assert.ok(cold.length >= 1);
+    assert.deepEqual(cold, warm);
+    // Extended with new commits: the new messages come from the extension, the old ones from git.
+    commitAll(gitDir, BASE.slice(5), false);
+    const extended = await createGitMirrorSource({ path: gitDir, cacheDir }).fetchWindow(WEEK, {});
+    const again = await createGitMirrorSource({ path: gitDir, cacheDir }).fetchWindow(WEEK, {});
+    assert.deepEqual(ids(extended), ['after', 'at-since', 'middle', 'reimported', 'reply', 'root']);
+    assert.deepEqual(extended, again);
+  });
+
   test('a corrupt index is rebuilt, with a warning', async () => {
     const gitDir = path.join(dir, 'b.git');
     const cacheDir = path.join(dir, 'cache-b');

@@ -102,7 +102,7 @@ export function createGitMirrorSource(options: GitMirrorOptions): GitMirrorSourc
   // The last index opened, with the epochs' HEADs it was opened at: a second call in the same run
   // (the pipeline's series lookups) reuses it unless the mirror moved on.
   let last: { heads: Array<string | null>; index: HeaderIndex } | null = null;
-  const headerIndex = async (fetchOptions: FetchOptions = {}): Promise<HeaderIndex> => {
+  const openIndex = async (fetchOptions: FetchOptions, onBlob?: (blob: string, data: Buffer) => void): Promise<HeaderIndex> => {
     const list = await epochs(fetchOptions.signal);
     const heads = await Promise.all(list.map((e) => readHeadOid(e.gitDir)));
     if (last && heads.every((h, k) => h !== null && h === last!.heads[k])) return last.index;
@@ -112,10 +112,12 @@ export function createGitMirrorSource(options: GitMirrorOptions): GitMirrorSourc
       signal: fetchOptions.signal,
       progress: fetchOptions.progress,
       logger: fetchOptions.logger,
+      onBlob,
     });
     last = { heads, index };
     return index;
   };
+  const headerIndex = (fetchOptions: FetchOptions = {}): Promise<HeaderIndex> => openIndex(fetchOptions);
 
   return {
     description: `git ${options.path}`,
@@ -126,13 +128,19 @@ export function createGitMirrorSource(options: GitMirrorOptions): GitMirrorSourc
       const until = Math.floor(Date.parse(window.until) / 1000);
       if (!Number.isFinite(since) || !Number.isFinite(until)) throw new Error(`bad window ${window.since}..${window.until}`);
       const allEpochs = await epochs(fetchOptions.signal);
-      const index = await headerIndex(fetchOptions);
+      // Messages the index reads while it is built or extended are kept for this window's read.
+      let known: Map<string, Buffer> | null = new Map();
+      const index = await openIndex(fetchOptions, (blob, data) => known!.set(blob, data));
       const wanted = index.threadsOf(index.receivedBetween(since, until)).map((i) => ({
         epoch: index.epochAt(i),
         blob: index.blobAt(i),
         commitTime: index.commitTimeAt(i),
       }));
-      return readBlobs(allEpochs, wanted, fetchOptions);
+      try {
+        return await readBlobs(allEpochs, wanted, fetchOptions, known);
+      } finally {
+        known = null;
+      }
     },
   };
 }
@@ -144,31 +152,46 @@ export interface BlobRef {
   commitTime: number;
 }
 
-/** Reads messages' blobs, epoch by epoch, each through one cat-file process. */
-export async function readBlobs(epochs: readonly Epoch[], entries: readonly BlobRef[], options: FetchOptions = {}): Promise<RawMessage[]> {
+/**
+ * Reads messages' blobs, epoch by epoch, each through one cat-file process; blobs already at hand
+ * (`known`, by blob id) are taken from there. Output order: epoch by epoch, input order within.
+ */
+export async function readBlobs(
+  epochs: readonly Epoch[],
+  entries: readonly BlobRef[],
+  options: FetchOptions = {},
+  known: ReadonlyMap<string, Buffer> | null = null,
+): Promise<RawMessage[]> {
   const out: RawMessage[] = [];
   let done = 0;
   for (const epoch of epochs) {
     const mine = entries.filter((e) => e.epoch === epoch.epoch);
     if (!mine.length) continue;
-    const cat = openGitCatFile(epoch.gitDir);
-    try {
-      const BATCH = 256;
-      for (let i = 0; i < mine.length; i += BATCH) {
-        options.signal?.throwIfAborted();
-        const batch = mine.slice(i, i + BATCH);
-        const objs = await cat.readMany(batch.map((e) => e.blob));
-        batch.forEach((e, j) => {
-          const obj = objs[j];
-          if (!obj) throw new Error(`git mirror ${epoch.gitDir}: blob ${e.blob} is missing`);
-          out.push({ raw: obj.data, commitTime: e.commitTime, origin: e.blob });
-        });
-        done += batch.length;
-        options.progress?.('read', done, entries.length);
+    const missing = known ? mine.filter((e) => !known.has(e.blob)) : mine;
+    const read = new Map<string, Buffer>();
+    if (missing.length) {
+      const cat = openGitCatFile(epoch.gitDir);
+      try {
+        const BATCH = 256;
+        for (let i = 0; i < missing.length; i += BATCH) {
+          options.signal?.throwIfAborted();
+          const batch = missing.slice(i, i + BATCH);
+          const objs = await cat.readMany(batch.map((e) => e.blob));
+          batch.forEach((e, j) => {
+            const obj = objs[j];
+            if (!obj) throw new Error(`git mirror ${epoch.gitDir}: blob ${e.blob} is missing`);
+            read.set(e.blob, obj.data);
+          });
+          done += batch.length;
+          options.progress?.('read', done, entries.length);
+        }
+      } finally {
+        await cat.close();
       }
-    } finally {
-      await cat.close();
     }
+    for (const e of mine) out.push({ raw: (known?.get(e.blob) ?? read.get(e.blob))!, commitTime: e.commitTime, origin: e.blob });
+    done += mine.length - missing.length;
+    options.progress?.('read', done, entries.length);
   }
   return out;
 }

@@ -63,6 +63,12 @@ export interface OpenHeaderIndexOptions {
   signal?: AbortSignal;
   progress?: ProgressFn;
   logger?: Logger;
+  /**
+   * Each message read while building or extending the index (blob id, bytes): a caller that is
+   * about to read messages anyway (a cold run over the whole archive) keeps them instead of reading
+   * them a second time.
+   */
+  onBlob?: (blob: string, data: Buffer) => void;
 }
 
 // Each message's details as its own JSON tuple (what neither the window query nor a scan needs).
@@ -266,6 +272,7 @@ async function readNewEntries(
       const obj = objs[j];
       if (!obj) throw new Error(`git mirror ${epoch.gitDir}: blob ${c.blob} of commit ${c.commit} is missing`);
       entries.push(indexEntryOf(obj.data, { epoch: epoch.epoch, commit: c.commit, blob: c.blob!, commitTime: c.commitTime }));
+      options.onBlob?.(c.blob!, obj.data);
     });
     options.progress?.('index', Math.min(i + BATCH, wanted.length), wanted.length);
   }
