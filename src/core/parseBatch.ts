@@ -22,6 +22,11 @@ export interface ParseBatchOptions {
   /** Worker threads for large batches (default: available cores; 0 or 1 parses inline). */
   workers?: number;
   logger?: Logger;
+  /**
+   * Let the batch drop each message's bytes once they are handed to a parser: `raws` is emptied
+   * (the whole corpus is 200 MB of raw mail that need not outlive its parsing). Default false.
+   */
+  consume?: boolean;
   /** The parser for inline parsing (tests count calls through it); workers always use parseMail. */
   parse?: (raw: RawMessage) => Promise<ParsedMail>;
 }
@@ -54,24 +59,27 @@ function startWorker(script: string): Worker {
 /** Called with each result (encodeParsedMail's JSON) by its position in the batch. */
 type OnResult = (position: number, json: string) => void;
 
-async function parseInline(raws: RawMessage[], options: ParseBatchOptions, onResult: OnResult): Promise<void> {
+async function parseInline(raws: Array<RawMessage | null>, options: ParseBatchOptions, onResult: OnResult): Promise<void> {
   // mailparser is loaded only when something is left to parse (a warm run parses nothing).
   const parse = options.parse ?? (await import('./mail.js')).parseMail;
   for (let i = 0; i < raws.length; i++) {
     options.signal?.throwIfAborted();
-    const raw = raws[i];
+    const raw = raws[i]!;
+    if (options.consume) raws[i] = null;
     onResult(i, encodeParsedMail(await parse({ raw: raw.raw, commitTime: raw.commitTime, origin: raw.origin })));
   }
 }
 
-async function parseInWorkers(raws: RawMessage[], count: number, script: string, options: ParseBatchOptions, onResult: OnResult): Promise<void> {
+async function parseInWorkers(raws: Array<RawMessage | null>, count: number, script: string, options: ParseBatchOptions, onResult: OnResult): Promise<void> {
   const tasks: ParseTask[] = [];
   for (let i = 0; i < raws.length; i += TASK_SIZE) {
     tasks.push({
       id: i,
-      items: raws.slice(i, i + TASK_SIZE).map((r) => ({ raw: r.raw, commitTime: r.commitTime, origin: r.origin })),
+      items: raws.slice(i, i + TASK_SIZE).map((r) => ({ raw: r!.raw, commitTime: r!.commitTime, origin: r!.origin })),
     });
   }
+  // The tasks hold the bytes now; each task lets go of them once posted (see feed).
+  if (options.consume) raws.fill(null);
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -122,6 +130,7 @@ async function parseInWorkers(raws: RawMessage[], count: number, script: string,
 /** Parses raw messages (cache first, then workers or inline), in input order. */
 export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOptions = {}): Promise<ParseBatchResult> {
   const total = raws.length;
+  const origins = raws.map((r) => r.origin);
   let done = 0;
   const onDone = (n: number): void => {
     done += n;
@@ -166,7 +175,8 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
   options.signal?.throwIfAborted();
 
   if (missing.length) {
-    const batch = missing.map((i) => raws[i]);
+    const batch: Array<RawMessage | null> = missing.map((i) => raws[i]);
+    if (options.consume) raws.length = 0;
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const wanted = Math.min(options.workers ?? cores, Math.ceil(batch.length / TASK_SIZE));
     const script = wanted > 1 && batch.length >= WORKER_THRESHOLD && !options.parse ? parseWorkerScript() : null;
@@ -209,10 +219,11 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
     }
   }
 
+  if (options.consume) raws.length = 0;
   const mails: Mail[] = [];
   const unparsed: UnparsedMail[] = [];
   parsed.forEach((p, i) => {
-    const origin = raws[i].origin;
+    const origin = origins[i];
     if (!p) return;
     if (p.ok) {
       if (origin !== undefined) p.mail.origin = origin;

@@ -103,14 +103,13 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   throwIfAborted(signal);
 
   progress?.('fetch');
-  let raws: RawMessage[] | null = await source.fetchWindow(window, { signal, progress, logger });
+  const raws: RawMessage[] = await source.fetchWindow(window, { signal, progress, logger });
   throwIfAborted(signal);
   logger?.info(`fetched ${raws.length} messages from ${source.description}`);
 
   progress?.('parse', 0, raws.length);
-  const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: options.cacheDir ?? null, signal, progress });
-  // The raw bytes (200 MB for the whole corpus) are not needed past parsing: let them go.
-  raws = null;
+  // The raw bytes (200 MB for the whole corpus) are let go as they are parsed (`raws` is emptied).
+  const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: options.cacheDir ?? null, signal, progress, consume: true });
   throwIfAborted(signal);
   if (unparsed.length > 0) logger?.warn(`${unparsed.length} messages could not be parsed`);
 

@@ -87,6 +87,17 @@ describe('parseRawMessages', () => {
     assert.equal(last, raws.length);
   });
 
+  test('consume: the input is emptied and the result is the same, inline, in workers and from the cache', async () => {
+    const make = () => [...Array.from({ length: 450 }, (_, i) => msg(i)), BROKEN];
+    const expected = await parseRawMessages(make(), { cacheDir: null, workers: 1 });
+    for (const options of [{ workers: 1 }, { workers: 2 }, { workers: 2, cacheDir: path.join(dir, 'cache-c') }, { workers: 2, cacheDir: path.join(dir, 'cache-c') }]) {
+      const raws = make();
+      const got = await parseRawMessages(raws, { cacheDir: null, ...options, consume: true });
+      assert.equal(raws.length, 0, JSON.stringify(options));
+      assert.deepEqual(got, expected, JSON.stringify(options));
+    }
+  });
+
   test('messages that already carry a parsed Mail pass through', async () => {
     const { mails: [m] } = await parseRawMessages([msg(7)], { cacheDir: null });
     let calls = 0;
