@@ -11,7 +11,7 @@ import type { Logger, ProgressFn, Report, Summarizer, Window } from './core/type
 import { currentIsoWeek, dayRangeWindow, isoWeekWindow, systemTimeZone, assertTimeZone } from './core/week.js';
 import { generateReport, reportBaseName } from './core/pipeline.js';
 import { renderJson } from './core/report/json.js';
-import { REPORT_FORMATS, renderFormat, writeFilesAtomically } from './core/report/writeReportFiles.js';
+import { REPORT_FORMATS, renderFormat, writeFilesAtomically, type FileContent } from './core/report/writeReportFiles.js';
 import { createOfflineSummarizer } from './core/summarize/offline.js';
 import { formatUsage } from './core/summarize/usageText.js';
 import { openSource } from './core/sources/openSource.js';
@@ -290,12 +290,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       now: io.now,
     });
     bar.progress('write');
-    // Every file of the run lands together or not at all.
-    const files: Array<[string, string]> = [];
-    if (plan.json !== null && plan.json !== '-') files.push([plan.json, renderJson(report)]);
+    // Every file of the run lands together or not at all; each is rendered as it is written.
+    const files: Array<[string, FileContent]> = [];
+    if (plan.json !== null && plan.json !== '-') files.push([plan.json, () => renderJson(report)]);
     if (plan.outDir !== null) {
       const base = reportBaseName(plan.window);
-      for (const f of REPORT_FORMATS) files.push([path.join(plan.outDir, `${base}.${f}`), renderFormat(report, f)]);
+      for (const f of REPORT_FORMATS) files.push([path.join(plan.outDir, `${base}.${f}`), () => renderFormat(report, f)]);
     }
     for (const dir of new Set(files.map(([f]) => path.dirname(f)))) await mkdir(dir, { recursive: true });
     const written = await writeFilesAtomically(files);

@@ -59,6 +59,33 @@ test('a failure on a fresh directory leaves no file at all', async () => {
   }
 });
 
+test('contents rendered on demand: one at a time, in order, and a rendering error writes nothing', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kvmarm-write-'));
+  try {
+    await writeFile(path.join(dir, 'd.md'), 'old md');
+    const rendered: string[] = [];
+    const render = (name: string) => () => (rendered.push(name), `new ${name}`);
+    await assert.rejects(
+      writeFilesAtomically([
+        [path.join(dir, 'd.md'), render('md')],
+        [path.join(dir, 'd.html'), () => { throw new Error('render failed'); }],
+        [path.join(dir, 'd.json'), render('json')],
+      ]),
+      /render failed/,
+    );
+    assert.deepEqual(rendered, ['md'], 'rendering stops at the failure');
+    assert.deepEqual(await readdir(dir), ['d.md']);
+    assert.equal(await readFile(path.join(dir, 'd.md'), 'utf8'), 'old md');
+    rendered.length = 0;
+    await writeFilesAtomically([[path.join(dir, 'd.md'), render('md')], [path.join(dir, 'd.json'), 'plain json']]);
+    assert.deepEqual(rendered, ['md']);
+    assert.equal(await readFile(path.join(dir, 'd.md'), 'utf8'), 'new md');
+    assert.equal(await readFile(path.join(dir, 'd.json'), 'utf8'), 'plain json');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('file names that escape the directory are refused', async () => {
   await assert.rejects(writeReportFiles(sampleReport(), os.tmpdir(), '../x'), /invalid report file name/);
   await assert.rejects(writeReportFiles(sampleReport(), os.tmpdir(), '.hidden'), /invalid report file name/);

@@ -55,11 +55,16 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** A file's content, or a function that renders it when its turn to be written comes. */
+export type FileContent = string | (() => string);
+
 /**
- * Writes several files as one unit: all land, or none changes. `files` maps target path -> content.
- * Returns the target paths in the order given.
+ * Writes several files as one unit: all land, or none changes. `files` maps target path -> content;
+ * content given as a function is rendered just before its file is written, so only one rendered
+ * report is in memory at a time (a whole-corpus report is tens of MB per format), and a rendering
+ * error still writes nothing. Returns the target paths in the order given.
  */
-export async function writeFilesAtomically(files: Array<[string, string]>): Promise<string[]> {
+export async function writeFilesAtomically(files: Array<[string, FileContent]>): Promise<string[]> {
   const temps: string[] = [];
   const backups = new Map<string, string>();
   const placed: string[] = [];
@@ -68,7 +73,7 @@ export async function writeFilesAtomically(files: Array<[string, string]>): Prom
     for (const [target, data] of files) {
       const temp = tempName(target, 'tmp');
       temps.push(temp);
-      await writeDurable(temp, data);
+      await writeDurable(temp, typeof data === 'function' ? data() : data);
       staged.push([temp, target]);
     }
     for (const [temp, target] of staged) {
@@ -104,8 +109,8 @@ export async function writeReportFiles(
   if (!baseName || baseName.includes('/') || baseName.includes('\\') || baseName.startsWith('.')) {
     throw new Error(`invalid report file name "${baseName}"`);
   }
-  // Render everything before touching the disk: a rendering error writes nothing.
-  const files: Array<[string, string]> = formats.map((f) => [path.join(outDir, `${baseName}.${f}`), renderFormat(report, f)]);
+  // Each format is rendered when its temporary file is written; a rendering error writes nothing.
+  const files: Array<[string, FileContent]> = formats.map((f) => [path.join(outDir, `${baseName}.${f}`), () => renderFormat(report, f)]);
   await fs.mkdir(outDir, { recursive: true });
   return writeFilesAtomically(files);
 }
