@@ -103,13 +103,16 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   throwIfAborted(signal);
 
   progress?.('fetch');
-  const raws: RawMessage[] = await source.fetchWindow(window, { signal, progress, logger });
+  let fetched: RawMessage[] | null = await source.fetchWindow(window, { signal, progress, logger });
   throwIfAborted(signal);
-  logger?.info(`fetched ${raws.length} messages from ${source.description}`);
+  logger?.info(`fetched ${fetched.length} messages from ${source.description}`);
 
-  progress?.('parse', 0, raws.length);
-  // The raw bytes (200 MB for the whole corpus) are let go as they are parsed (`raws` is emptied).
-  const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: options.cacheDir ?? null, signal, progress, consume: true });
+  progress?.('parse', 0, fetched.length);
+  // The raw bytes (200 MB for the whole corpus) are let go as they are parsed: the batch consumes
+  // its own copy of the list (a source may hand out an array it keeps), and the pipeline holds none.
+  const batch = fetched.slice();
+  fetched = null;
+  const { mails, unparsed } = await parseRawMessages(batch, { cacheDir: options.cacheDir ?? null, signal, progress, consume: true });
   throwIfAborted(signal);
   if (unparsed.length > 0) logger?.warn(`${unparsed.length} messages could not be parsed`);
 

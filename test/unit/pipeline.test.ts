@@ -231,3 +231,16 @@ test('a draft with every summary pending comes before the summaries, which then 
   assert.deepEqual(streamed, report.threads.map((t) => t.thread.id));
   assert.ok(report.threads.every((t) => t.summary.pending === undefined && t.summary.text.length > 0));
 });
+
+test('the messages a source hands out stay as they were: a source may keep and hand out the same array', async () => {
+  const window = isoWeekWindow('2022-W45', 'UTC');
+  const raws = await demoSource().fetchWindow(window, {});
+  const before = raws.slice();
+  assert.ok(raws.length > 5);
+  const source = fakeSource(raws);
+  const first = await generateReport({ source, window, summarizer: createOfflineSummarizer(), now: NOW });
+  assert.equal(raws.length, before.length);
+  raws.forEach((r, i) => assert.equal(r, before[i]));
+  const second = await generateReport({ source, window, summarizer: createOfflineSummarizer(), now: NOW });
+  assert.equal(renderJson(second), renderJson(first));
+});
