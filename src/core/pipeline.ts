@@ -3,6 +3,7 @@
 // summaries -> stats. Pure core: the source, summariser, clock, logger and cache dir come in as
 // parameters; cancellation is checked between every phase.
 
+import path from 'node:path';
 import type {
   Logger,
   Mail,
@@ -27,6 +28,7 @@ import { isInWindow } from './week.js';
 import { buildReport, sortReportThreads } from './report/buildReport.js';
 import { parseHeaderFields } from './headers.js';
 import { linkPreviousVersions } from './series/linkPreviousVersions.js';
+import { createChangesSinceCache, describeChangesSince, type ThreadLookup } from './series/changesSince.js';
 import { createMailsVersionFinder } from './series/mailsVersionFinder.js';
 import { createHeaderIndexVersionFinder } from './series/headerIndexVersionFinder.js';
 import type { SeriesVersionFinder } from './series/versionFinder.js';
@@ -81,6 +83,37 @@ async function defaultVersionFinder(source: MailSource, mails: Mail[], signal?: 
   return createMailsVersionFinder(mails);
 }
 
+/** Finds threads' mails among those at hand, else asks the source for the rest in one batch. */
+function threadLookup(threads: readonly Thread[], source: MailSource, cacheDir: string | null, logger?: Logger): ThreadLookup {
+  const mailsOf = (list: readonly Thread[]): Map<string, Mail[]> => {
+    const byId = new Map<string, Mail[]>();
+    for (const t of list) {
+      const mails = t.messages.map((m) => m.mail);
+      for (const m of mails) byId.set(m.messageId, mails);
+    }
+    return byId;
+  };
+  const atHand = mailsOf(threads);
+  return async (messageIds, signal) => {
+    const found = new Map<string, Mail[]>();
+    const missing: string[] = [];
+    for (const id of messageIds) {
+      const mails = atHand.get(id);
+      if (mails) found.set(id, mails);
+      else missing.push(id);
+    }
+    if (missing.length === 0 || !source.fetchThreads) return found;
+    const raws = await source.fetchThreads(missing, { signal, logger });
+    const { mails } = await parseRawMessages(raws, { cacheDir, signal });
+    const fetched = mailsOf(buildThreads(mails, () => false));
+    for (const id of missing) {
+      const list = fetched.get(id);
+      if (list) found.set(id, list);
+    }
+    return found;
+  };
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   const reason: unknown = signal.reason;
@@ -117,9 +150,8 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   if (unparsed.length > 0) logger?.warn(`${unparsed.length} messages could not be parsed`);
 
   progress?.('thread');
-  const threads = buildThreads(mails, (mail: Mail) => isInWindow(mail.receivedAt, window)).filter((t: Thread) =>
-    t.messages.some((m) => m.inWindow),
-  );
+  const allThreads = buildThreads(mails, (mail: Mail) => isInWindow(mail.receivedAt, window));
+  const threads = allThreads.filter((t: Thread) => t.messages.some((m) => m.inWindow));
   throwIfAborted(signal);
 
   progress?.('classify', 0, threads.length);
@@ -147,6 +179,18 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
       // A failed lookup costs the series its version links, never the report.
       onError: (series, err) => logger?.warn(`version lookup failed for "${series.title}": ${(err as Error).message}`),
     });
+    throwIfAborted(signal);
+    progress?.('compare');
+    try {
+      await describeChangesSince(items, threadLookup(allThreads, source, options.cacheDir ?? null, logger), {
+        signal,
+        cache: options.cacheDir ? createChangesSinceCache(path.join(options.cacheDir, 'changes-since')) : null,
+      });
+    } catch (err) {
+      // Without the earlier versions the report only lacks its "changes since" lines.
+      if (signal?.aborted) throw err;
+      logger?.warn(`comparing series with their earlier versions failed: ${(err as Error).message}`);
+    }
     throwIfAborted(signal);
   }
 

@@ -171,6 +171,8 @@ export interface Series {
   reviewers: Address[];
   /** Where the series was applied, when a maintainer said so ("kvmarm/next", a commit id...). */
   appliedTo?: string | null;
+  /** What changed since the latest earlier version, in one Chinese line ("相对 v2：新增 1 个补丁…"). */
+  changesSince?: string | null;
 }
 
 export interface Summary {
@@ -253,6 +255,12 @@ export interface MailSource {
    * (earlier context included). Sources may return more; the pipeline filters by thread.
    */
   fetchWindow(window: Window, options: FetchOptions): Promise<RawMessage[]>;
+  /**
+   * Every message of the complete threads holding these Message-IDs (ids the archive does not
+   * have are skipped). Used to compare a series with its earlier version, which lives in another
+   * thread, often weeks back. Sources that cannot look threads up leave it out.
+   */
+  fetchThreads?(messageIds: string[], options: FetchOptions): Promise<RawMessage[]>;
 }
 
 export interface FetchOptions {

@@ -103,6 +103,15 @@ describe('git mirror source', () => {
     assert.match(reimported.origin!, /^[0-9a-f]{40}$/);
   });
 
+  test('fetchThreads reads the complete threads of the asked ids in one go, and skips unknown ids', async () => {
+    const gitDir = path.join(dir, 'a.git');
+    const source = createGitMirrorSource({ path: gitDir, cacheDir: null });
+    assert.deepEqual(ids(await source.fetchThreads!(['middle@example.org', 'at-until@example.org', 'nope@example.org'], {})), [
+      'after', 'at-until', 'middle', 'reply', 'root',
+    ]);
+    assert.deepEqual(await source.fetchThreads!(['nope@example.org'], {}), []);
+  });
+
   test('index entries: ids, references, decoded subject, lower-cased from, received time', async () => {
     const gitDir = path.join(dir, 'a.git');
     const index = await openHeaderIndex({ epochs: [{ epoch: 0, gitDir }] });

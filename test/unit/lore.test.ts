@@ -55,6 +55,26 @@ describe('lore source against a loopback server', () => {
     assert.match(raws[1].raw.toString(), /\n>From quoted\n$/);
   });
 
+  test('fetchThreads GETs each thread as {base}{mid}/t.mbox.gz; an unknown id (404) adds nothing', async () => {
+    requests = [];
+    handler = (req, res) => {
+      if (req.method === 'GET' && req.url === '/kvmarm/one@example.org/t.mbox.gz') {
+        res.writeHead(200, { 'content-type': 'application/gzip' });
+        res.end(gzipSync(MBOX));
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    };
+    const raws = await source().fetchThreads!(['one@example.org', 'gone@example.org'], {});
+    assert.deepEqual(requests.map((r) => `${r.method} ${r.url}`).sort(), [
+      'GET /kvmarm/gone@example.org/t.mbox.gz',
+      'GET /kvmarm/one@example.org/t.mbox.gz',
+    ]);
+    assert.equal(raws.length, 2);
+    assert.match(raws[1].raw.toString(), /\n>From quoted\n$/);
+  });
+
   test('404 means no messages', async () => {
     handler = (_req, res) => {
       res.writeHead(404);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { generateReport } from '../../src/core/pipeline.js';
 import { createMboxFileSource } from '../../src/core/sources/mboxFile.js';
 import { createOfflineSummarizer } from '../../src/core/summarize/offline.js';
@@ -243,4 +244,26 @@ test('the messages a source hands out stay as they were: a source may keep and h
   raws.forEach((r, i) => assert.equal(r, before[i]));
   const second = await generateReport({ source, window, summarizer: createOfflineSummarizer(), now: NOW });
   assert.equal(renderJson(second), renderJson(first));
+});
+
+test('a series with an earlier version gets a "changes since" line, cached for the next run', async () => {
+  const w = isoWeekWindow('2022-W45', 'Asia/Shanghai');
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'kvmarm-changes-'));
+  try {
+    const first = await demoReport(w, { cacheDir });
+    const v2 = thread(first, '20221107011200.2001-1-ada.lin@example.org');
+    assert.match(v2.series?.changesSince ?? '', /^相对 v1：新增 \d+ 个补丁，删除 \d+ 个，修改 \d+ 个/);
+    assert.ok(renderMarkdown(first).includes(`**🔁 版本变化**: ${v2.series!.changesSince}`));
+    // The next run takes the line from the cache (proven by a line only the cache can know) ...
+    const dir = path.join(cacheDir, 'changes-since');
+    const [file] = await readdir(dir);
+    const entry = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as { key: string; line: string };
+    await writeFile(path.join(dir, file), JSON.stringify({ key: entry.key, line: 'from the cache' }));
+    assert.equal(thread(await demoReport(w, { cacheDir }), v2.thread.id).series?.changesSince, 'from the cache');
+    // ... and a damaged entry is a miss, recomputed, never an error.
+    await writeFile(path.join(dir, file), '{"key": "' + entry.key.slice(0, 10));
+    assert.equal(thread(await demoReport(w, { cacheDir }), v2.thread.id).series?.changesSince, entry.line);
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
 });

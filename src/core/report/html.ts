@@ -117,6 +117,7 @@ function threadSection(report: Report, f: ZoneFormatter, md: ReturnType<typeof c
       parts.push(`之前版本: ${s.previous.map((p) => link(messageUrl(report.list, p.messageId), `v${p.version}`)).join('、')}`);
     }
     out.push(`<p class="series"><strong>🧩 补丁系列</strong>: ${parts.join(' · ')}</p>`);
+    if (s.changesSince) out.push(`<p class="series"><strong>🔁 版本变化</strong>: ${escapeHtml(oneLine(s.changesSince))}</p>`);
   }
   out.push('<h4>🤖 AI 总结</h4>');
   out.push(`<blockquote><p>摘要来源: ${escapeHtml(summarySourceLabel(rt.summary))}</p></blockquote>`);

@@ -92,6 +92,7 @@ function threadSection(report: Report, f: ZoneFormatter, rt: ReportThread, index
       parts.push(`之前版本: ${prev.join('、')}`);
     }
     out.push(`**🧩 补丁系列**: ${parts.join(' · ')}`, '');
+    if (s.changesSince) out.push(`**🔁 版本变化**: ${escapeMarkdownInline(s.changesSince)}`, '');
   }
   out.push('#### 🤖 AI 总结', '');
   out.push(`> 摘要来源: ${escapeMarkdownInline(summarySourceLabel(rt.summary))}`, '');

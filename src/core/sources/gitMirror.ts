@@ -142,6 +142,17 @@ export function createGitMirrorSource(options: GitMirrorOptions): GitMirrorSourc
         known = null;
       }
     },
+    async fetchThreads(messageIds: string[], fetchOptions: FetchOptions): Promise<RawMessage[]> {
+      const index = await openIndex(fetchOptions);
+      // All the threads in one read: one cat-file process, not one per thread.
+      const wanted = index.threadsOf(messageIds.flatMap((id) => index.positionsOf(id))).map((i) => ({
+        epoch: index.epochAt(i),
+        blob: index.blobAt(i),
+        commitTime: index.commitTimeAt(i),
+      }));
+      if (wanted.length === 0) return [];
+      return readBlobs(await epochs(fetchOptions.signal), wanted, fetchOptions);
+    },
   };
 }
 

@@ -54,6 +54,8 @@ export interface HeaderIndex {
   entries(): Iterable<HeaderEntry>;
   /** Entries holding this Message-ID (several when an id was reused). */
   byMessageId(messageId: string): HeaderEntry[];
+  /** Positions of the messages holding this Message-ID. */
+  positionsOf(messageId: string): number[];
 }
 
 export interface OpenHeaderIndexOptions {
@@ -461,6 +463,7 @@ function indexOver(cols: Columns): HeaderIndex {
       for (let i = 0; i < n; i++) yield entry(i);
     },
     byMessageId: (id) => positionsOfId(id).map(entry),
+    positionsOf: (id) => positionsOfId(id),
   };
 }
 

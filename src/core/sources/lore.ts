@@ -6,6 +6,7 @@
 
 import { createGunzip } from 'node:zlib';
 import { splitMboxrd } from '../mbox.js';
+import { messageUrl } from '../report/links.js';
 import type { FetchOptions, MailSource, RawMessage, Window } from '../types.js';
 import { USER_AGENT } from './userAgent.js';
 
@@ -137,7 +138,7 @@ export function createLoreSource(options: LoreOptions): MailSource {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : options.baseUrl + '/';
 
-  async function attempt(url: string, fetchOptions: FetchOptions): Promise<RawMessage[]> {
+  async function attempt(url: string, method: 'POST' | 'GET', fetchOptions: FetchOptions): Promise<RawMessage[]> {
     const controller = new AbortController();
     const outer = fetchOptions.signal;
     const onOuterAbort = (): void => controller.abort(outer!.reason);
@@ -156,7 +157,7 @@ export function createLoreSource(options: LoreOptions): MailSource {
       let response: Response;
       try {
         response = await doFetch(url, {
-          method: 'POST',
+          method,
           headers: { 'User-Agent': userAgent, Accept: 'application/gzip, application/mbox, */*' },
           signal: controller.signal,
         });
@@ -214,6 +215,22 @@ export function createLoreSource(options: LoreOptions): MailSource {
     }
   }
 
+  /** One request, retried on connection errors, 429 and 5xx only, with backoff. */
+  async function withRetries(url: string, method: 'POST' | 'GET', fetchOptions: FetchOptions): Promise<RawMessage[]> {
+    for (let n = 0; ; n++) {
+      fetchOptions.signal?.throwIfAborted();
+      try {
+        return await attempt(url, method, fetchOptions);
+      } catch (err) {
+        if (!(err instanceof RetryableError) || n >= retries) {
+          throw err instanceof RetryableError ? new Error(`${err.message} (after ${n + 1} attempts)`) : err;
+        }
+        fetchOptions.logger?.warn(`${err.message}; retrying`);
+        await sleep(err.delayMs ?? retryDelayMs * 2 ** n, fetchOptions.signal);
+      }
+    }
+  }
+
   return {
     description: `lore ${base}`,
     listUrl: base,
@@ -222,19 +239,21 @@ export function createLoreSource(options: LoreOptions): MailSource {
       const until = Math.floor(Date.parse(window.until) / 1000);
       if (!Number.isFinite(since) || !Number.isFinite(until)) throw new Error(`bad window ${window.since}..${window.until}`);
       if (until <= since) return [];
-      const url = loreQueryUrl(base, since, until);
-      for (let n = 0; ; n++) {
-        fetchOptions.signal?.throwIfAborted();
-        try {
-          return await attempt(url, fetchOptions);
-        } catch (err) {
-          if (!(err instanceof RetryableError) || n >= retries) {
-            throw err instanceof RetryableError ? new Error(`${err.message} (after ${n + 1} attempts)`) : err;
-          }
-          fetchOptions.logger?.warn(`${err.message}; retrying`);
-          await sleep(err.delayMs ?? retryDelayMs * 2 ** n, fetchOptions.signal);
+      return withRetries(loreQueryUrl(base, since, until), 'POST', fetchOptions);
+    },
+    async fetchThreads(messageIds: string[], fetchOptions: FetchOptions): Promise<RawMessage[]> {
+      // public-inbox serves a whole thread as {base}{message-id}/t.mbox.gz (404: no such message);
+      // a few requests at a time, in the asked order.
+      const answers: RawMessage[][] = new Array(messageIds.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < messageIds.length) {
+          const k = next++;
+          answers[k] = await withRetries(`${messageUrl(base, messageIds[k])}t.mbox.gz`, 'GET', fetchOptions);
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, messageIds.length) }, worker));
+      return answers.flat();
     },
   };
 }

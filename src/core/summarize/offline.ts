@@ -144,6 +144,7 @@ function earlierItem(context: ThreadMessage[], series: Series | null, f: ZoneFor
       .sort((a, b) => a.version - b.version)
       .map((p) => `v${p.version}${p.date ? `（${f.format(p.date, 'YYYY-MM-DD')}）` : ''}`);
     parts.push(`此前版本：${versions.join('、')}`);
+    if (series.changesSince) parts.push(escapeMarkdownInline(series.changesSince));
   }
   return parts.join('；') + '。';
 }

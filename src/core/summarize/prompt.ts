@@ -9,7 +9,7 @@ import { estimateChatTokens, estimateTokens, truncateToTokens, MESSAGE_OVERHEAD_
 import { FULL_BODY, renderBody, repliesByParent, type BodyOptions } from './threadText.js';
 
 /** Bump when the prompts change in a way that should invalidate cached summaries. */
-export const PROMPT_VERSION = 'kvmarm-llm-4';
+export const PROMPT_VERSION = 'kvmarm-llm-5';
 
 export interface ChatMessage {
   role: 'system' | 'user';
@@ -94,6 +94,7 @@ export function threadHeader(input: SummaryInput, zone: ZoneFormatter = zoneForm
     }
     if (series.appliedTo) facts.push(`已合入 ${series.appliedTo}`);
     if (series.previous.length > 0) facts.push(`之前版本 ${series.previous.map((p) => `v${p.version}`).join(', ')}`);
+    if (series.changesSince) facts.push(series.changesSince);
     lines.push(`补丁系列: ${neutralise(series.title)} (${facts.join('; ')})`);
     lines.push(`作者: ${neutralise(series.author.name || series.author.address)}`);
   }
