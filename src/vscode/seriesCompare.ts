@@ -1,12 +1,12 @@
 // "Compare with Previous Version": the interdiff of a series against its previous version, shown
 // as a read-only diff document. The core does the comparison; this file only finds the previous
-// version's mails: in the current report, else the thread mbox the archive serves ({mid}/t.mbox.gz).
-import { gunzipSync } from 'node:zlib';
+// version's mails: in the current report, else from the configured source (a local mirror reads
+// the thread through its header index; an archive over HTTP serves it as {mid}/t.mbox.gz).
 import * as vscode from 'vscode';
-import { messageUrl } from '../core/report/links.js';
 import type { Mail, ReportThread, SeriesVersionLink } from '../core/types.js';
 import type { AppContext } from './appContext.js';
 import type { Core } from './coreLoader.js';
+import { readConfig } from './config.js';
 
 export const COMPARE_SCHEME = 'kvmarm-compare';
 
@@ -33,19 +33,13 @@ export function latestPrevious(entry: ReportThread): SeriesVersionLink | null {
   return earlier.reduce((a, b) => (b.version > a.version ? b : a));
 }
 
-async function fetchThreadMails(core: Core, app: AppContext, list: string, messageId: string, signal: AbortSignal): Promise<Mail[]> {
-  const url = `${messageUrl(list, messageId)}t.mbox.gz`;
-  const response = await fetch(url, { signal, headers: { 'User-Agent': 'kvmarm-weekly' } });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const bytes = gunzipSync(Buffer.from(await response.arrayBuffer()));
-  const raws = [];
-  for await (const raw of core.splitMboxrd((async function* () {
-    yield bytes;
-  })())) {
-    raws.push({ raw, origin: url });
-  }
-  const { mails } = await core.parseRawMessages(raws, { cacheDir: app.cacheDir, signal });
-  return mails;
+/** The thread holding a message, read from the configured source (a mirror, or the archive over HTTP). */
+async function fetchThreadMails(core: Core, app: AppContext, messageId: string, signal: AbortSignal): Promise<Mail[] | null> {
+  const config = readConfig();
+  const source = core.openSource(config.source || config.listUrl, { cacheDir: app.cacheDir, listUrl: config.listUrl });
+  if (!source.fetchThreads) return null;
+  const raws = await source.fetchThreads([messageId], { signal, logger: app.log });
+  return (await core.parseRawMessages(raws, { cacheDir: app.cacheDir, signal })).mails;
 }
 
 /** The comparison text, or null (after telling the user why) when it cannot be made. */
@@ -61,11 +55,13 @@ export async function compareWithPrevious(app: AppContext, entry: ReportThread, 
   const inReport = app.store.message(link.messageId);
   if (inReport) {
     previous = inReport.entry.thread.messages.map((m) => m.mail);
-  } else if (/^https?:/i.test(report.list)) {
-    previous = await fetchThreadMails(core, app, report.list, link.messageId, signal);
   } else {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Version {0} of this series is not in this report and the archive is not reachable over HTTP.', link.version));
-    return null;
+    const fetched = await fetchThreadMails(core, app, link.messageId, signal);
+    if (!fetched) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Version {0} of this series is not in this report, and the configured source cannot look up other threads.', link.version));
+      return null;
+    }
+    previous = fetched;
   }
   const current = entry.thread.messages.map((m) => m.mail);
   const comparison = core.series.compareVersions(previous.filter((m) => m.subject.tags.version === link.version), current);
