@@ -32,6 +32,10 @@ if [ ! -f "$harness/.installed" ]; then
   cp "$here/package.json" "$harness/package.json"
   (
     cd "$harness"
+    # Run from `npm test`, this script inherits the outer npm's npm_config_* variables, which the
+    # inner npm takes as its own config: its user agent would still say node/v20, and
+    # code-server's postinstall reads the Node version from that user agent and refuses.
+    while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
     PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir" \
       npm install --no-audit --no-fund --no-package-lock >&2
   )
