@@ -31,6 +31,7 @@ import { linkPreviousVersions } from './series/linkPreviousVersions.js';
 import { createChangesSinceCache, describeChangesSince, type ThreadLookup } from './series/changesSince.js';
 import { createMailsVersionFinder } from './series/mailsVersionFinder.js';
 import { createHeaderIndexVersionFinder } from './series/headerIndexVersionFinder.js';
+import { createLoreVersionFinder } from './series/loreVersionFinder.js';
 import type { SeriesVersionFinder } from './series/versionFinder.js';
 import type { HeaderIndex } from './sources/headerIndex.js';
 import { receivedTime } from './receivedTime.js';
@@ -57,7 +58,8 @@ export interface GenerateOptions {
   onDraft?: (draft: Report) => void;
   /**
    * Where earlier versions of a series are looked up (fills series.previous). Absent: the git
-   * mirror's header index when the source has one, else the mails at hand; null: no lookup.
+   * mirror's header index when the source has one, else the archive's search when the source is
+   * a public-inbox over HTTP, else the mails at hand; null: no lookup.
    */
   versionFinder?: SeriesVersionFinder | null;
 }
@@ -80,6 +82,8 @@ async function defaultVersionFinder(source: MailSource, mails: Mail[], signal?: 
       logger?.warn(`header index unavailable for version links: ${(err as Error).message}`);
     }
   }
+  // An archive that answers searches finds versions posted long before the window.
+  if (source.searchUrl) return createLoreVersionFinder({ baseUrl: source.searchUrl });
   return createMailsVersionFinder(mails);
 }
 

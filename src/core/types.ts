@@ -250,6 +250,8 @@ export interface MailSource {
   readonly description: string;
   /** The archive base URL for message links, ending in '/'. */
   readonly listUrl: string;
+  /** Set when the source is a public-inbox archive that answers searches (`?q=`): its base URL. */
+  readonly searchUrl?: string;
   /**
    * The messages received in the window together with every message of their complete threads
    * (earlier context included). Sources may return more; the pipeline filters by thread.

@@ -234,6 +234,7 @@ export function createLoreSource(options: LoreOptions): MailSource {
   return {
     description: `lore ${base}`,
     listUrl: base,
+    searchUrl: base,
     async fetchWindow(window: Window, fetchOptions: FetchOptions): Promise<RawMessage[]> {
       const since = Math.floor(Date.parse(window.since) / 1000);
       const until = Math.floor(Date.parse(window.until) / 1000);
