@@ -22,6 +22,9 @@ const git = (cwd: string, ...args: string[]): string =>
 async function scenario(): Promise<{ repo: string; base: string; mails: Mail[] }> {
   const repo = mkdtempSync(join(tmpdir(), 'kvmarm-am-'));
   git(repo, 'init', '-q', '-b', 'main');
+  // git am commits as the repository's user: a developer's repo has one, a fresh CI machine does not.
+  git(repo, 'config', 'user.name', 'Kernel Developer');
+  git(repo, 'config', 'user.email', 'dev@example.org');
   writeFileSync(join(repo, 'timer.c'), 'int a;\nint b;\nint c;\n');
   git(repo, 'add', 'timer.c');
   git(repo, 'commit', '-q', '-m', 'base');
