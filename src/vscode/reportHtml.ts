@@ -1,5 +1,6 @@
 // The report webview's HTML shell. Pure (no vscode import): the caller passes the webview's
 // cspSource and resource URIs. Report content never goes in here: it arrives by postMessage.
+import { escapeHtml } from '../core/report/htmlEscape.js';
 import { randomBytes } from 'node:crypto';
 
 export const REPORT_TITLE = 'KVMARM 邮件列表周报';
@@ -18,10 +19,6 @@ export function createNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }
 
-function escapeAttr(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 export function reportShellHtml(options: ShellOptions): string {
   const nonce = options.nonce ?? createNonce();
   const csp = [
@@ -32,17 +29,17 @@ export function reportShellHtml(options: ShellOptions): string {
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="${escapeAttr(options.uiLanguage)}">
+<html lang="${escapeHtml(options.uiLanguage)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
-<title>${escapeAttr(REPORT_TITLE)}</title>
+<link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
+<title>${escapeHtml(REPORT_TITLE)}</title>
 </head>
 <body>
 <div id="layout">
-<main id="report" lang="zh-CN"><p class="placeholder">${escapeAttr(options.loadingText)}</p></main>
+<main id="report" lang="zh-CN"><p class="placeholder">${escapeHtml(options.loadingText)}</p></main>
 <aside id="pane" hidden>
 <header id="pane-header">
 <div id="pane-title"></div>
@@ -56,7 +53,7 @@ export function reportShellHtml(options: ShellOptions): string {
 <pre id="pane-body"></pre>
 </aside>
 </div>
-<script nonce="${nonce}" src="${escapeAttr(options.scriptUri)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -4,6 +4,7 @@
 // resources, and a CSP that forbids everything else. The markdown-it setup is exported for the
 // VS Code webview.
 
+import { escapeHtml } from './htmlEscape.js';
 import MarkdownIt from 'markdown-it';
 import { CATEGORIES } from '../types.js';
 import type { Report, ReportThread, ThreadMessage } from '../types.js';
@@ -29,11 +30,7 @@ export function isSafeLink(url: string): boolean {
   return SAFE_LINK.test(url.trim());
 }
 
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
-}
+export { escapeHtml };
 
 /** markdown-it configured for hostile input; reuse it wherever report Markdown becomes HTML. */
 export function createMarkdownRenderer(): ReturnType<typeof MarkdownIt> {
