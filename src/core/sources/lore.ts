@@ -6,6 +6,7 @@
 
 import { createGunzip } from 'node:zlib';
 import { splitMboxrd } from '../mbox.js';
+import { retryAfterMs } from '../retryAfter.js';
 import { messageUrl } from '../report/links.js';
 import type { FetchOptions, MailSource, RawMessage, Window } from '../types.js';
 import { USER_AGENT } from './userAgent.js';
@@ -37,14 +38,7 @@ class RetryableError extends Error {
   }
 }
 
-/** Retry-After as milliseconds (delta-seconds or an HTTP date), or null when absent or unreadable. */
-export function retryAfterMs(value: string | null, now: number = Date.now()): number | null {
-  if (value === null) return null;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : null;
-}
+export { retryAfterMs };
 
 /** The search URL for a window: epoch seconds, inclusive bounds. */
 export function loreQueryUrl(baseUrl: string, since: number, until: number): string {

@@ -3,6 +3,8 @@
 // the SDK runs with maxRetries: 0 and this loop decides: a bounded number of attempts, each wait
 // capped, every wait cut short by the caller's cancel.
 
+import { retryAfterMs as readRetryAfter } from '../retryAfter.js';
+
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   maxRetries: number;
@@ -37,11 +39,7 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const ra = headers.get('retry-after');
-  if (ra === null || ra.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra.trim()) * 1000;
-  const when = Date.parse(ra);
-  return Number.isNaN(when) ? undefined : Math.max(0, when - now);
+  return readRetryAfter(headers.get('retry-after'), now) ?? undefined;
 }
 
 export class AbortedError extends Error {
