@@ -10,6 +10,7 @@ import * as markdown from '../core/report/markdown.js';
 import * as html from '../core/report/html.js';
 import * as json from '../core/report/json.js';
 import { compareVersions, renderComparison } from '../core/series/compareVersions.js';
+import { compareWithEarlierVersion, latestEarlierVersion } from '../core/series/changesSince.js';
 import { parseRawMessages } from '../core/parseBatch.js';
 import { splitMboxrd } from '../core/mbox.js';
 
@@ -22,11 +23,16 @@ export interface Core {
   markdown: typeof markdown;
   html: typeof html;
   json: typeof json;
-  series: { compareVersions: typeof compareVersions; renderComparison: typeof renderComparison };
+  series: {
+    compareVersions: typeof compareVersions;
+    renderComparison: typeof renderComparison;
+    latestEarlierVersion: typeof latestEarlierVersion;
+    compareWithEarlierVersion: typeof compareWithEarlierVersion;
+  };
   parseRawMessages: typeof parseRawMessages;
   splitMboxrd: typeof splitMboxrd;
 }
 
 export function coreModules(): Core {
-  return { pipeline, openSource, week, offline, openai, markdown, html, json, series: { compareVersions, renderComparison }, parseRawMessages, splitMboxrd };
+  return { pipeline, openSource, week, offline, openai, markdown, html, json, series: { compareVersions, renderComparison, latestEarlierVersion, compareWithEarlierVersion }, parseRawMessages, splitMboxrd };
 }

@@ -3,7 +3,7 @@
 // version's mails: in the current report, else from the configured source (a local mirror reads
 // the thread through its header index; an archive over HTTP serves it as {mid}/t.mbox.gz).
 import * as vscode from 'vscode';
-import type { Mail, ReportThread, SeriesVersionLink } from '../core/types.js';
+import type { Mail, ReportThread } from '../core/types.js';
 import type { AppContext } from './appContext.js';
 import type { Core } from './coreLoader.js';
 import { readConfig } from './config.js';
@@ -25,14 +25,6 @@ export class CompareDocumentProvider implements vscode.TextDocumentContentProvid
   }
 }
 
-export function latestPrevious(entry: ReportThread): SeriesVersionLink | null {
-  const series = entry.series;
-  if (!series) return null;
-  const earlier = series.previous.filter((p) => p.version < series.version);
-  if (earlier.length === 0) return null;
-  return earlier.reduce((a, b) => (b.version > a.version ? b : a));
-}
-
 /** The thread holding a message, read from the configured source (a mirror, or the archive over HTTP). */
 async function fetchThreadMails(core: Core, app: AppContext, messageId: string, signal: AbortSignal): Promise<Mail[] | null> {
   const config = readConfig();
@@ -45,12 +37,12 @@ async function fetchThreadMails(core: Core, app: AppContext, messageId: string, 
 /** The comparison text, or null (after telling the user why) when it cannot be made. */
 export async function compareWithPrevious(app: AppContext, entry: ReportThread, signal: AbortSignal): Promise<string | null> {
   const report = app.store.report;
-  const link = latestPrevious(entry);
+  const core = await app.loadCore();
+  const link = core.series.latestEarlierVersion(entry);
   if (!report || !entry.series || !link) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No earlier version of this series is known.'));
     return null;
   }
-  const core = await app.loadCore();
   let previous: Mail[];
   const inReport = app.store.message(link.messageId);
   if (inReport) {
@@ -63,8 +55,11 @@ export async function compareWithPrevious(app: AppContext, entry: ReportThread, 
     }
     previous = fetched;
   }
-  const current = entry.thread.messages.map((m) => m.mail);
-  const comparison = core.series.compareVersions(previous.filter((m) => m.subject.tags.version === link.version), current);
+  const comparison = core.series.compareWithEarlierVersion(entry, link, previous);
+  if (!comparison) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No earlier version of this series is known.'));
+    return null;
+  }
   app.log.info(`compare: v${comparison.previousVersion} -> v${comparison.currentVersion}: ${comparison.summary}`);
   return core.series.renderComparison(comparison);
 }

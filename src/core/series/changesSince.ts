@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Mail, ReportThread, SeriesVersionLink } from '../types.js';
 import { writeFilesAtomically } from '../report/writeReportFiles.js';
 import { MAIL_PARSER_VERSION } from '../mailParserVersion.js';
-import { compareVersions } from './compareVersions.js';
+import { compareVersions, type VersionComparison } from './compareVersions.js';
 
 /** Bump when the comparison line for the same mails changes: cached lines are then recomputed. */
 export const CHANGES_SINCE_VERSION = 1;
@@ -62,6 +62,20 @@ export function latestEarlierVersion(item: ReportThread): SeriesVersionLink | nu
   return best;
 }
 
+/**
+ * Compares a series with one of its earlier versions, given the mails of the thread that version
+ * was posted in (only that version's postings count on either side; a v2 sent in reply to v1
+ * shares its thread). Null when the thread holds no posting of that version.
+ */
+export function compareWithEarlierVersion(item: ReportThread, link: SeriesVersionLink, earlierThread: readonly Mail[]): VersionComparison | null {
+  const series = item.series;
+  if (!series) return null;
+  const previous = earlierThread.filter((m) => m.subject.tags.version === link.version);
+  if (previous.length === 0) return null;
+  const current = item.thread.messages.map((m) => m.mail).filter((m) => m.subject.tags.version === series.version);
+  return compareVersions(previous, current);
+}
+
 /** Fills `series.changesSince` for every series whose earlier version can be found. */
 export async function describeChangesSince(
   items: readonly ReportThread[],
@@ -83,10 +97,9 @@ export async function describeChangesSince(
   const threads = await lookup([...new Set(work.map((w) => w.link.messageId))], signal);
   for (const { item, link, key } of work) {
     const series = item.series!;
-    const previous = (threads.get(link.messageId) ?? []).filter((m) => m.subject.tags.version === link.version);
-    if (previous.length === 0) continue;
-    const current = item.thread.messages.map((m) => m.mail).filter((m) => m.subject.tags.version === series.version);
-    series.changesSince = compareVersions(previous, current).summary;
+    const comparison = compareWithEarlierVersion(item, link, threads.get(link.messageId) ?? []);
+    if (!comparison) continue;
+    series.changesSince = comparison.summary;
     // A cache that cannot be written costs the next run a recomputation, never this report.
     if (cache) await cache.set(key, series.changesSince).catch(() => undefined);
   }
