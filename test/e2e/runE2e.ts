@@ -44,7 +44,10 @@ async function check(name: string, fn: () => Promise<void> | void): Promise<bool
     return true;
   } catch (err) {
     record(name, false, err instanceof Error ? err.message : String(err));
-    if (currentPage) await shot(currentPage, `fail-${++failureShots}`).catch(() => undefined);
+    if (currentPage) {
+      await shot(currentPage, `fail-${++failureShots}`).catch(() => undefined);
+      await dismissLeftovers(currentPage).catch(() => undefined);
+    }
     return false;
   }
 }
@@ -157,6 +160,39 @@ async function runPalette(page: Page, title: string): Promise<void> {
   throw new Error(`"${title}" is not in the command palette`);
 }
 
+/**
+ * Right-clicks `row` and runs the context-menu entry `label`. VS Code's menu can swallow a mouse
+ * click that lands while it is still opening, so the entry is chosen with the keyboard, the way a
+ * keyboard user would, and the menu must be gone afterwards.
+ */
+async function runContextMenu(page: Page, row: ReturnType<Page['locator']>, label: string): Promise<void> {
+  const menu = page.locator('.monaco-menu');
+  await row.click({ button: 'right' });
+  await menu.first().waitFor({ state: 'visible' });
+  await page.locator('.monaco-menu .action-label', { hasText: label }).first().waitFor({ state: 'visible' });
+  let focused = '';
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('ArrowDown');
+    focused = (await page.locator('.monaco-menu .action-item.focused .action-label').first().innerText().catch(() => '')).trim();
+    if (focused === label) break;
+  }
+  if (focused !== label) {
+    await page.keyboard.press('Escape');
+    throw new Error(`no "${label}" entry in the context menu (last focused: "${focused}")`);
+  }
+  await page.keyboard.press('Enter');
+  await menu.first().waitFor({ state: 'hidden', timeout: 5000 });
+}
+
+/** Closes whatever a failed check may have left open (a menu, a quick pick) before the next one. */
+async function dismissLeftovers(page: Page): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const open = (await page.locator('.monaco-menu').count()) > 0 || (await page.locator('.quick-input-widget:visible').count()) > 0;
+    if (!open) return;
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(200);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -332,8 +368,7 @@ async function phaseUi(h: Harness, browser: Browser, base: { extDir: string; set
       const f = frame;
       const row = p.locator('.part.sidebar .monaco-list-row[aria-level="2"]').nth(1);
       const subject = (await row.locator('.label-name').first().innerText()).trim();
-      await row.click({ button: 'right' });
-      await p.locator('.monaco-menu .action-label', { hasText: 'Open Report at this Thread' }).first().click();
+      await runContextMenu(p, row, 'Open Report at this Thread');
       const revealed = await waitUntil('a revealed heading', async () => (await f.locator('#report .revealed').first().innerText().catch(() => '')) || null, 15_000);
       const words = subject.replace(/^\[[^\]]*\]\s*/, '').slice(0, 30);
       assert(revealed.includes(words), `revealed "${revealed}" is not the thread "${subject}"`);
