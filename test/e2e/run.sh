@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export KVMARM_E2E_CACHE="${KVMARM_E2E_CACHE:-$HOME/.cache/kvmarm-e2e}"
 
-eval "$(bash test/e2e/setup.sh)"
+# An assignment, not eval "$(...)": a failing setup must stop the run here, with its own message.
+setup_vars="$(bash test/e2e/setup.sh)"
+eval "$setup_vars"
 export NODE24_DIR HARNESS_DIR
 
 out="$(mktemp -d)"

@@ -30,12 +30,18 @@ if [ ! -f "$harness/.installed" ]; then
   rm -rf "$harness"
   mkdir -p "$harness"
   cp "$here/package.json" "$harness/package.json"
+  # The machine's global npmrc (a CA bundle for its registry proxy, say) belongs to the outer
+  # npm's prefix; Node 24's npm has another prefix and would not read it: pass it on.
+  outer_globalconfig="$(npm config get globalconfig 2>/dev/null || true)"
   (
     cd "$harness"
     # Run from `npm test`, this script inherits the outer npm's npm_config_* variables, which the
     # inner npm takes as its own config: its user agent would still say node/v20, and
     # code-server's postinstall reads the Node version from that user agent and refuses.
     while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
+    if [ -n "$outer_globalconfig" ] && [ -f "$outer_globalconfig" ]; then
+      export npm_config_globalconfig="$outer_globalconfig"
+    fi
     PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir" \
       npm install --no-audit --no-fund --no-package-lock >&2
   )
