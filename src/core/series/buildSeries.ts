@@ -10,7 +10,10 @@ interface PatchFacts {
   index: number;
   trailers: Trailer[];
   reviewedBy: Set<string>;
-  /** Reviewers with outstanding objections (cleared by a later Reviewed-by/Acked-by of theirs). */
+  /**
+   * Reviewers with outstanding change requests: a reply asking for a change, or one the author
+   * agreed to. Cleared by a later Reviewed-by/Acked-by of theirs, or their reply accepting the answer.
+   */
   objectors: Set<string>;
   nacked: boolean;
   applied: boolean;
@@ -45,7 +48,8 @@ export function buildSeries(thread: Thread): Series | null {
   for (const tm of thread.messages) if (!byId.has(tm.mail.messageId)) byId.set(tm.mail.messageId, tm);
 
   const reviewers = new Map<string, Address>();
-  let coverObjection = false;
+  // Change requests made on the cover letter (about the whole series), by reviewer.
+  const coverObjectors = new Set<string>();
   let seriesNacked = false;
   let appliedTo: string | null = null;
   let appliedAny = false;
@@ -82,8 +86,11 @@ export function buildSeries(thread: Thread): Series | null {
     if (anchor === null) continue;
     const targets: PatchFacts[] = anchor === coverId ? [...facts.values()] : facts.has(anchor) ? [facts.get(anchor) as PatchFacts] : [];
     if (targets.length === 0) continue;
-    const signals = readReply(tm.mail, authorAddress);
+    // A reply to the patch itself, or a message further down a discussion under it.
+    const onPatch = tm.parentId !== null && memberIds.has(tm.parentId);
+    const signals = readReply(tm.mail, authorAddress, { onPatch });
     const sender = tm.mail.from.address;
+    const objectorsOf = (): Set<string>[] => (anchor === coverId ? [coverObjectors] : targets.map((f) => f.objectors));
 
     for (const t of signals.reviewTrailers) {
       const who = t.person?.address || sender;
@@ -97,15 +104,24 @@ export function buildSeries(thread: Thread): Series | null {
           f.objectors.delete(sender);
         }
       }
+      if ((t.key === 'Reviewed-by' || t.key === 'Acked-by') && anchor === coverId) {
+        coverObjectors.delete(who);
+        coverObjectors.delete(sender);
+      }
       if (t.key !== 'Nacked-by' && !reviewers.has(who)) reviewers.set(who, t.person ?? tm.mail.from);
     }
     if (signals.nak) {
       for (const f of targets) f.nacked = true;
       seriesNacked = true;
     }
-    if (signals.objection) {
-      if (anchor === coverId) coverObjection = true;
-      else for (const f of targets) f.objectors.add(sender);
+    if (signals.objection) for (const set of objectorsOf()) set.add(sender);
+    // A reviewer accepting the answer takes back their requests on what this discussion is about.
+    if (signals.withdraws) for (const set of objectorsOf()) set.delete(sender);
+    // The author agreeing ("good catch, will fix") confirms what the message they answer asked for,
+    // even when it was only a question.
+    if (signals.agrees && tm.parentId !== null && !memberIds.has(tm.parentId)) {
+      const asker = byId.get(tm.parentId)?.mail.from.address ?? '';
+      if (asker !== '' && asker !== authorAddress) for (const set of objectorsOf()) set.add(asker);
     }
     if (signals.applied) {
       appliedAny = true;
@@ -143,7 +159,7 @@ export function buildSeries(thread: Thread): Series | null {
   let state: SeriesState = 'new';
   if (appliedAny || seriesPatches.some((p) => p.state === 'applied')) state = 'applied';
   else if (seriesNacked || seriesPatches.some((p) => p.state === 'nacked')) state = 'nacked';
-  else if (coverObjection || seriesPatches.some((p) => p.state === 'changes-requested')) state = 'changes-requested';
+  else if (coverObjectors.size > 0 || seriesPatches.some((p) => p.state === 'changes-requested')) state = 'changes-requested';
   else if (seriesPatches.length > 0 && seriesPatches.every((p) => p.state === 'reviewed')) state = 'reviewed';
 
   return {
