@@ -14,13 +14,12 @@ import { htmlToText } from './mailHtml.js';
 import { findPatchStart, extractPatch, splitSegments } from './mailBody.js';
 import { withTimeBudget } from './safety/timeBudget.js';
 import { parseSimpleMail } from './mailFast.js';
+import { unparsedMail } from './unparsedMail.js';
 import type { Address, Mail, RawMessage, UnparsedMail } from './types.js';
 
 export { MAIL_PARSER_VERSION } from './mailParserVersion.js';
 
 export type ParsedMail = { ok: true; mail: Mail } | { ok: false; unparsed: UnparsedMail };
-
-const MAX_UNPARSED_HEADER_CHARS = 16 * 1024;
 
 const PARSER_OPTIONS = {
   skipHtmlToText: true,
@@ -61,14 +60,7 @@ function isoOrNull(seconds: number | null): string | null {
 }
 
 function unparsed(raw: RawMessage, block: string, reason: string): ParsedMail {
-  return {
-    ok: false,
-    unparsed: {
-      origin: raw.origin,
-      reason,
-      headers: block.length > MAX_UNPARSED_HEADER_CHARS ? block.slice(0, MAX_UNPARSED_HEADER_CHARS) : block,
-    },
-  };
+  return { ok: false, unparsed: unparsedMail(raw, reason, block) };
 }
 
 /** mailparser's time per message before the message is kept as unparsed (real mail takes ~1 ms). */

@@ -11,7 +11,8 @@ import type { ParsedMail } from './mail.js';
 import { MAIL_PARSER_VERSION } from './mailParserVersion.js';
 import { decodeParsedMail, encodeParsedMail } from './parseBatchCodec.js';
 import { openParseCache, parseCacheKey, type PackWriter } from './parseBatchCache.js';
-import type { ParseAnswer, ParseTask } from './parseBatchWorker.js';
+import type { ParseTask, WorkerAnswer } from './parseWorkerProtocol.js';
+import { unparsedMail } from './unparsedMail.js';
 import type { Logger, Mail, ProgressFn, RawMessage, UnparsedMail } from './types.js';
 
 export interface ParseBatchOptions {
@@ -29,7 +30,24 @@ export interface ParseBatchOptions {
   consume?: boolean;
   /** The parser for inline parsing (tests count calls through it); workers always use parseMail. */
   parse?: (raw: RawMessage) => Promise<ParsedMail>;
+  /**
+   * Parse even a small batch in a worker thread, never on the caller's thread, so that no message
+   * can hang the caller (the extension host, a weekly job). Default false: batches below
+   * WORKER_THRESHOLD parse inline, which is faster for tests and small tools.
+   */
+  isolate?: boolean;
+  /** A worker that gives no result for this long is replaced; default PARSE_STALL_MS. */
+  stallMs?: number;
+  /** The worker script (tests substitute one that misbehaves); default parseWorkerScript(). */
+  workerScript?: string;
 }
+
+/**
+ * How long a parse worker may go without a result before it is stopped and the message it was on
+ * is kept as unparsed. Longer than mail.ts's own budget for mailparser (MAIL_PARSE_BUDGET_MS), so
+ * a parser that is merely waiting is reported by that budget; this catches one that spins.
+ */
+export const PARSE_STALL_MS = 20_000;
 
 export interface ParseBatchResult {
   mails: Mail[];
@@ -70,60 +88,140 @@ async function parseInline(raws: Array<RawMessage | null>, options: ParseBatchOp
   }
 }
 
-async function parseInWorkers(raws: Array<RawMessage | null>, count: number, script: string, options: ParseBatchOptions, onResult: OnResult): Promise<void> {
-  const tasks: ParseTask[] = [];
+/** Called when a worker died or stalled on the message at `position` (its bytes given back). */
+type OnLost = (position: number, item: ParseTask['items'][number], reason: string) => void;
+
+interface WorkerSlot {
+  worker: Worker;
+  ready: boolean;
+  retired: boolean;
+  /** The task in flight; its bytes are kept until it is answered, in case it has to be resent. */
+  task: ParseTask | null;
+  /** Results received for the task in flight. */
+  done: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Parses in `count` worker threads, each fed one task at a time. A watchdog stops a worker that
+ * gives no result for `stallMs` (a parser spinning in a synchronous loop cannot be interrupted any
+ * other way) or that dies: the message it was on is lost to "unparsed", the rest of its task goes
+ * back to the queue, and a fresh worker takes over. A worker that fails before it is ready fails
+ * the batch (a broken installation, not a hostile message).
+ */
+async function parseInWorkers(
+  raws: Array<RawMessage | null>,
+  count: number,
+  script: string,
+  stallMs: number,
+  options: ParseBatchOptions,
+  onResult: OnResult,
+  onLost: OnLost,
+): Promise<void> {
+  const queue: ParseTask[] = [];
   for (let i = 0; i < raws.length; i += TASK_SIZE) {
-    tasks.push({
+    queue.push({
       id: i,
       items: raws.slice(i, i + TASK_SIZE).map((r) => ({ raw: r!.raw, commitTime: r!.commitTime, origin: r!.origin })),
     });
   }
-  // The tasks hold the bytes now; each task lets go of them once posted (see feed).
+  // The tasks hold the bytes now; each is let go once its task is answered.
   if (options.consume) raws.fill(null);
-  const workers: Worker[] = [];
+  let remaining = raws.length;
+  const slots: WorkerSlot[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let pending = tasks.length;
-      let failed = false;
+      let settled = false;
       const fail = (err: Error): void => {
-        if (failed) return;
-        failed = true;
+        if (settled) return;
+        settled = true;
+        options.signal?.removeEventListener('abort', onAbort);
         reject(err);
+      };
+      const countDown = (n: number): void => {
+        remaining -= n;
+        if (remaining === 0 && !settled) {
+          settled = true;
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
       };
       const onAbort = (): void => fail(options.signal!.reason instanceof Error ? options.signal!.reason : new Error('aborted'));
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const feed = (w: Worker): void => {
-        if (failed || next >= tasks.length) return;
-        w.postMessage(tasks[next]);
-        // postMessage copied the bytes: drop ours so the whole corpus does not sit in memory twice.
-        tasks[next++].items = [];
+
+      const arm = (slot: WorkerSlot): void => {
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = setTimeout(() => retire(slot, `the parser gave no result within ${stallMs} ms`), stallMs);
       };
-      for (let k = 0; k < count; k++) {
-        const w = startWorker(script);
-        workers.push(w);
-        w.on('message', (answer: ParseAnswer & { error?: string }) => {
-          if (answer.error) return fail(new Error(`parse worker: ${answer.error}`));
+      const feed = (slot: WorkerSlot): void => {
+        if (settled || slot.retired || !slot.ready || slot.task) return;
+        const task = queue.shift();
+        if (!task) return;
+        slot.task = task;
+        slot.done = 0;
+        slot.worker.postMessage(task);
+        arm(slot);
+      };
+      const retire = (slot: WorkerSlot, reason: string): void => {
+        if (slot.retired || settled) return;
+        slot.retired = true;
+        if (slot.timer) clearTimeout(slot.timer);
+        void slot.worker.terminate();
+        if (!slot.ready) return fail(new Error(`parse worker failed to start: ${reason}`));
+        const task = slot.task;
+        slot.task = null;
+        if (task && slot.done < task.items.length) {
+          const stuck = slot.done;
+          const rest = task.items.slice(stuck + 1);
+          if (rest.length > 0) queue.unshift({ id: task.id + stuck + 1, items: rest });
           try {
-            answer.results.forEach((json, j) => onResult(answer.id + j, json));
+            onLost(task.id + stuck, task.items[stuck], reason);
           } catch (err) {
             return fail(err as Error);
           }
-          if (--pending === 0) {
-            options.signal?.removeEventListener('abort', onAbort);
-            resolve();
-          } else feed(w);
+          countDown(1);
+        }
+        if (!settled && queue.length > 0) spawn();
+      };
+      const spawn = (): void => {
+        const slot: WorkerSlot = { worker: startWorker(script), ready: false, retired: false, task: null, done: 0, timer: null };
+        slots.push(slot);
+        slot.worker.on('message', (answer: WorkerAnswer) => {
+          if (slot.retired || settled) return;
+          if (answer.type === 'ready') {
+            slot.ready = true;
+            return feed(slot);
+          }
+          const task = slot.task;
+          if (!task || answer.id !== task.id) return;
+          if (answer.type === 'error') return fail(new Error(`parse worker: ${answer.error}`));
+          if (answer.index !== slot.done) return fail(new Error(`parse worker answered item ${answer.index}, expected ${slot.done}`));
+          try {
+            onResult(task.id + answer.index, answer.json);
+          } catch (err) {
+            return fail(err as Error);
+          }
+          slot.done++;
+          if (slot.done === task.items.length) {
+            if (slot.timer) clearTimeout(slot.timer);
+            slot.timer = null;
+            slot.task = null;
+            feed(slot);
+          } else arm(slot);
+          countDown(1);
         });
-        w.on('error', (err) => fail(new Error(`parse worker failed: ${err.message}`)));
-        w.on('exit', (code) => {
-          if (pending > 0 && code !== 0) fail(new Error(`parse worker exited with code ${code}`));
-        });
-        feed(w);
-      }
+        slot.worker.on('error', (err) => retire(slot, `the parser crashed: ${err.message}`));
+        slot.worker.on('exit', (code) => retire(slot, `the parser exited with code ${code}`));
+      };
+      for (let k = 0; k < count; k++) spawn();
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const slot of slots) {
+      slot.retired = true;
+      if (slot.timer) clearTimeout(slot.timer);
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 }
 
@@ -178,9 +276,14 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
     const batch: Array<RawMessage | null> = missing.map((i) => raws[i]);
     if (options.consume) raws.length = 0;
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    const wanted = Math.min(options.workers ?? cores, Math.ceil(batch.length / TASK_SIZE));
-    const script = wanted > 1 && batch.length >= WORKER_THRESHOLD && !options.parse ? parseWorkerScript() : null;
-    if (wanted > 1 && batch.length >= WORKER_THRESHOLD && !script) options.logger?.warn('parse worker script not found; parsing on the main thread');
+    const tasks = Math.ceil(batch.length / TASK_SIZE);
+    // workers: 0 or 1 always parses inline; otherwise workers for a large batch, or for any batch
+    // when the caller asks for isolation.
+    const explicitInline = options.workers !== undefined && options.workers <= 1 && !options.isolate;
+    const wantWorkers = !options.parse && !explicitInline && (options.isolate === true || (batch.length >= WORKER_THRESHOLD && Math.min(options.workers ?? cores, tasks) > 1));
+    const wanted = Math.max(1, Math.min(options.workers ?? cores, tasks));
+    const script = wantWorkers ? (options.workerScript ?? parseWorkerScript()) : null;
+    if (wantWorkers && !script) options.logger?.warn('parse worker script not found; parsing on the main thread');
     let writer: PackWriter | null = null;
     if (cache) {
       try {
@@ -202,8 +305,16 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
       }
       onDone(1);
     };
+    // A message a worker stalled or died on: kept as unparsed, and not cached (a stall can be the
+    // machine's, not the message's; the next run tries it again).
+    const onLost: OnLost = (position, item, reason) => {
+      const at = missing[position];
+      parsed[at] = { ok: false, unparsed: unparsedMail(item, reason) };
+      options.logger?.warn(`message ${item.origin ?? `#${at}`} kept unparsed: ${reason}`);
+      onDone(1);
+    };
     try {
-      if (script) await parseInWorkers(batch, wanted, script, options, onResult);
+      if (script) await parseInWorkers(batch, wanted, script, options.stallMs ?? PARSE_STALL_MS, options, onResult, onLost);
       else await parseInline(batch, options, onResult);
     } catch (err) {
       (writer as PackWriter | null)?.abort();

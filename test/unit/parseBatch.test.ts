@@ -112,3 +112,83 @@ describe('parseRawMessages', () => {
     await assert.rejects(parseRawMessages([msg(1)], { signal: controller.signal }), /stop now/);
   });
 });
+
+// A timeout on the suite: without the watchdog these tests would hang, and a hang must fail.
+describe('parseRawMessages: the worker watchdog', { timeout: 120_000 }, () => {
+  const support = path.join(__dirname, '..', 'support');
+  const misbehaving = path.join(support, 'misbehavingParseWorker.ts');
+  const quiet = { info() {}, warn() {}, error() {} };
+  function misbehave(i: number, how: string): RawMessage {
+    const raw = Buffer.from(`Message-ID: <bad${i}@example.org>\nFrom: Mallory <m@example.org>\nSubject: hostile ${how}\nX-Test-Misbehave: ${how}\n\nbody\n`);
+    return { raw, origin: `fixture#bad-${how}` };
+  }
+
+  for (const how of ['spin', 'exit', 'throw']) {
+    test(`a worker that ${how === 'spin' ? 'spins for ever' : how === 'exit' ? 'exits' : 'throws'} on one message loses that message to unparsed, and only that one`, async () => {
+      const raws = [...Array.from({ length: 60 }, (_, i) => msg(i)), misbehave(1, how), ...Array.from({ length: 60 }, (_, i) => msg(100 + i))];
+      const warnings: string[] = [];
+      const started = Date.now();
+      const { mails, unparsed } = await parseRawMessages(raws, {
+        cacheDir: null,
+        workers: 2,
+        isolate: true,
+        stallMs: 1500,
+        workerScript: misbehaving,
+        logger: { ...quiet, warn: (m: string) => warnings.push(m) },
+      });
+      assert.equal(mails.length, 120, 'every other message is parsed');
+      assert.deepEqual(mails.map((m) => m.messageId), [...Array.from({ length: 60 }, (_, i) => `m${i}@example.org`), ...Array.from({ length: 60 }, (_, i) => `m${100 + i}@example.org`)]);
+      assert.equal(unparsed.length, 1);
+      assert.equal(unparsed[0].origin, `fixture#bad-${how}`);
+      assert.match(unparsed[0].reason, how === 'spin' ? /no result within 1500 ms/ : how === 'exit' ? /exited with code 3/ : /crashed: parser blew up/);
+      assert.match(unparsed[0].headers, /X-Test-Misbehave/, 'the raw headers are kept');
+      assert.ok(warnings.some((w) => w.includes(`fixture#bad-${how}`)), warnings.join('\n'));
+      assert.ok(Date.now() - started < 30_000);
+    });
+  }
+
+  test('two stuck messages in the same task: both lost, everything around them kept, in order', async () => {
+    const raws = [msg(1), misbehave(1, 'spin'), msg(2), misbehave(2, 'exit'), msg(3)];
+    const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: null, isolate: true, stallMs: 1000, workerScript: misbehaving, logger: quiet });
+    assert.deepEqual(mails.map((m) => m.messageId), ['m1@example.org', 'm2@example.org', 'm3@example.org']);
+    assert.deepEqual(unparsed.map((u) => u.origin), ['fixture#bad-spin', 'fixture#bad-exit']);
+  });
+
+  test('a lost message is not cached: the next run tries it again', async () => {
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'kvmarm-watchdog-test-'));
+    after(() => rm(cacheDir, { recursive: true, force: true }));
+    const raws = () => [msg(1), misbehave(3, 'exit'), msg(2)];
+    const first = await parseRawMessages(raws(), { cacheDir, isolate: true, stallMs: 1000, workerScript: misbehaving, logger: quiet });
+    assert.equal(first.unparsed.length, 1);
+    // The real worker parses it fine (the header is only a test marker): a cached "unparsed" would hide that.
+    const second = await parseRawMessages(raws(), { cacheDir, isolate: true, logger: quiet });
+    assert.equal(second.unparsed.length, 0);
+    assert.deepEqual(second.mails.map((m) => m.messageId), ['m1@example.org', 'bad3@example.org', 'm2@example.org']);
+  });
+
+  test('cancelling stops a batch whose worker spins, at once', async () => {
+    const controller = new AbortController();
+    const raws = [msg(1), misbehave(4, 'spin'), msg(2)];
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('user cancelled')), 500);
+    await assert.rejects(
+      parseRawMessages(raws, { cacheDir: null, isolate: true, stallMs: 60_000, workerScript: misbehaving, signal: controller.signal, logger: quiet }),
+      /user cancelled/,
+    );
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+
+  test('a worker that cannot start fails the batch with a clear error', async () => {
+    await assert.rejects(
+      parseRawMessages([msg(1)], { cacheDir: null, isolate: true, workerScript: path.join(support, 'brokenParseWorker.ts'), logger: quiet }),
+      /parse worker failed to start: .*cannot load the parser/,
+    );
+  });
+
+  test('isolate parses a small batch in the real worker, with the same result as inline', async () => {
+    const raws = [msg(1), BROKEN, msg(2)];
+    const inline = await parseRawMessages(raws, { cacheDir: null });
+    const isolated = await parseRawMessages(raws, { cacheDir: null, isolate: true });
+    assert.deepEqual(isolated, inline);
+  });
+});
