@@ -288,6 +288,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       progress: bar.progress,
       logger,
       now: io.now,
+      // A weekly job must end: no message may hang it (the parse watchdog runs in workers).
+      isolateParsing: true,
     });
     bar.progress('write');
     // Every file of the run lands together or not at all; each is rendered as it is written.

@@ -62,6 +62,12 @@ export interface GenerateOptions {
    * a public-inbox over HTTP, else the mails at hand; null: no lookup.
    */
   versionFinder?: SeriesVersionFinder | null;
+  /**
+   * Parse every batch in a worker thread under the watchdog, however small, so that no message
+   * can hang the caller's thread (the CLI and the extension set it). Default false: small batches
+   * parse inline.
+   */
+  isolateParsing?: boolean;
 }
 
 /** A source that can expose its header index (the git mirror does). */
@@ -88,7 +94,7 @@ async function defaultVersionFinder(source: MailSource, mails: Mail[], signal?: 
 }
 
 /** Finds threads' mails among those at hand, else asks the source for the rest in one batch. */
-function threadLookup(threads: readonly Thread[], source: MailSource, cacheDir: string | null, logger?: Logger): ThreadLookup {
+function threadLookup(threads: readonly Thread[], source: MailSource, cacheDir: string | null, logger?: Logger, isolate = false): ThreadLookup {
   const mailsOf = (list: readonly Thread[]): Map<string, Mail[]> => {
     const byId = new Map<string, Mail[]>();
     for (const t of list) {
@@ -108,7 +114,7 @@ function threadLookup(threads: readonly Thread[], source: MailSource, cacheDir: 
     }
     if (missing.length === 0 || !source.fetchThreads) return found;
     const raws = await source.fetchThreads(missing, { signal, logger });
-    const { mails } = await parseRawMessages(raws, { cacheDir, signal });
+    const { mails } = await parseRawMessages(raws, { cacheDir, signal, isolate, logger });
     const fetched = mailsOf(buildThreads(mails, () => false));
     for (const id of missing) {
       const list = fetched.get(id);
@@ -149,7 +155,7 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
   // its own copy of the list (a source may hand out an array it keeps), and the pipeline holds none.
   const batch = fetched.slice();
   fetched = null;
-  const { mails, unparsed } = await parseRawMessages(batch, { cacheDir: options.cacheDir ?? null, signal, progress, consume: true });
+  const { mails, unparsed } = await parseRawMessages(batch, { cacheDir: options.cacheDir ?? null, signal, progress, consume: true, isolate: options.isolateParsing, logger });
   throwIfAborted(signal);
   if (unparsed.length > 0) logger?.warn(`${unparsed.length} messages could not be parsed`);
 
@@ -186,7 +192,7 @@ export async function generateReport(options: GenerateOptions): Promise<Report> 
     throwIfAborted(signal);
     progress?.('compare');
     try {
-      await describeChangesSince(items, threadLookup(allThreads, source, options.cacheDir ?? null, logger), {
+      await describeChangesSince(items, threadLookup(allThreads, source, options.cacheDir ?? null, logger, options.isolateParsing), {
         signal,
         cache: options.cacheDir ? createChangesSinceCache(path.join(options.cacheDir, 'changes-since')) : null,
       });

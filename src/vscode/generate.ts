@@ -93,6 +93,8 @@ export class Generator {
             cacheDir: app.cacheDir,
             signal: controller.signal,
             logger: app.log,
+            // The extension host is shared by every extension: no message may hang it.
+            isolateParsing: true,
             // The tree and the report show the threads as soon as they are known; summaries
             // (an LLM's take seconds each) stream in as they arrive.
             onDraft: (draft: Report) => {

@@ -31,7 +31,7 @@ async function fetchThreadMails(core: Core, app: AppContext, messageId: string, 
   const source = core.openSource(config.source || config.listUrl, { cacheDir: app.cacheDir, listUrl: config.listUrl });
   if (!source.fetchThreads) return null;
   const raws = await source.fetchThreads([messageId], { signal, logger: app.log });
-  return (await core.parseRawMessages(raws, { cacheDir: app.cacheDir, signal })).mails;
+  return (await core.parseRawMessages(raws, { cacheDir: app.cacheDir, signal, isolate: true, logger: app.log })).mails;
 }
 
 /** The comparison text, or null (after telling the user why) when it cannot be made. */
