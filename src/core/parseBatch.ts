@@ -79,7 +79,9 @@ type OnResult = (position: number, json: string) => void;
 
 async function parseInline(raws: Array<RawMessage | null>, options: ParseBatchOptions, onResult: OnResult): Promise<void> {
   // mailparser is loaded only when something is left to parse (a warm run parses nothing).
-  const parse = options.parse ?? (await import('./mail.js')).parseMail;
+  // require, not import(): the same lazy load in the bundles and under tsx's CommonJS hook alone
+  // (a worker thread of the test harness), where import() of a .ts source cannot be resolved.
+  const parse = options.parse ?? (require('./mail.js') as typeof import('./mail.js')).parseMail;
   for (let i = 0; i < raws.length; i++) {
     options.signal?.throwIfAborted();
     const raw = raws[i]!;

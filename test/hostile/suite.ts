@@ -183,6 +183,8 @@ export async function runSuite(inputs: readonly SuiteInput[], options: SuiteOpti
       summarizer: createOfflineSummarizer(),
       cacheDir: null,
       now: () => new Date('2022-11-14T00:00:00Z'),
+      // As the CLI and the extension run it: parsing in worker threads under the watchdog.
+      isolateParsing: true,
     });
   } catch (err) {
     figures.crashes++;
