@@ -108,3 +108,29 @@ test('a request on the cover letter is cleared by the same reviewer\'s later Ack
   specs.push({ id: 'k', subject: 'Re: [PATCH 0/1] Frob', from: MARC, date: T4, parent: 's-0', body: 'Acked-by: Marc Maintainer <marc@example.org>\n' });
   assert.deepEqual(stateOf(specs), { series: 'reviewed', patches: ['reviewed'] });
 });
+
+test('"what am I missing?" doubts the reader, not the patch', () => {
+  const body = `${DIFF}I cannot see where the old value gets restored here. What am I missing?\n`;
+  const r = readReply(reply(body), AUTHOR);
+  assert.equal(r.objection, false);
+  assert.equal(r.question, true);
+  // Said about the patch, "missing" still asks for a change.
+  assert.equal(readReply(reply(`${DIFF}The patch is missing the matching restore on exit.\n`), AUTHOR).objection, true);
+});
+
+test('"maybe" suggests a change on the patch, not in a side discussion', () => {
+  const body = '> hard to merge\n\nMaybe this is the push we need to finally retire the 32bit host support.\n';
+  assert.equal(readReply(reply(body, MARC), AUTHOR, { onPatch: false }).objection, false);
+  assert.equal(readReply(reply(`${DIFF}Maybe pass the level instead of recomputing it here.\n`), AUTHOR, { onPatch: true }).objection, true);
+});
+
+test('"doesn\'t seem right", "I object" and "otherwise looks good" mark a request', () => {
+  for (const body of [
+    `${DIFF}This doesn't seem right for the 32bit view of the register.\n`,
+    `${DIFF}FOO_LEVEL_2 here? Otherwise looks good to me.\n`,
+  ]) {
+    assert.equal(readReply(reply(body), AUTHOR).objection, true, body);
+  }
+  const nested = '>> +#ifdef CONFIG_FOO\n\nI object to the extra conditional, the option is always on.\n';
+  assert.equal(readReply(reply(nested, MARC), AUTHOR, { onPatch: false }).objection, true);
+});

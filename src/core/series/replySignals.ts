@@ -45,8 +45,8 @@ const TRAILER_LINE = /^\s*[A-Za-z-]+-by:\s|^\s*(?:Fixes|Link|Cc|Closes):\s/;
 const COURTESY =
   /^\s*(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|regards|best regards|kind regards|br|ok|okay|sure|great|nice|looks good|lgtm|m\.|[a-z]\.?|[-_=]+)[\s,.!:]*\w{0,20}[\s,.!]*$/i;
 // Request language: the reviewer asks for something to change. Counts wherever the reply sits.
-// Imperatives (please, drop, rename, use X), suggestions (how about, why not, maybe, I'd rather),
-// named defects (typo, missing, wrong) and refusals (not convinced, won't take it).
+// Imperatives (please, drop, rename, use X), suggestions (how about, why not, I'd rather),
+// named defects (typo, wrong) and refusals (not convinced, won't take it).
 const REQUEST_WORDS = new RegExp(
   [
     String.raw`\bplease\b(?!\s+no\b)`,
@@ -57,21 +57,24 @@ const REQUEST_WORDS = new RegExp(
     String.raw`\b(?:drop|rename|split|squash)\b`,
     String.raw`\b(?:can|could|would|will) (?:you|we)\b`,
     String.raw`\b(?:care to|how about|what about|why not|i'd rather|i would rather|prefer)\b`,
-    String.raw`\b(?:maybe|perhaps)\b`,
     String.raw`\b(?:would|might) be (?:better|nicer|cleaner|simpler|good)\b|\bbetter (?:to|if|off)\b`,
     String.raw`\bi(?:'d| would)(?: really)? (?:like|prefer|expect)\b`,
     String.raw`\b(?:wrong|incorrect|broken|spurious|unnecessary|pointless|no need)\b`,
     String.raw`\b(?:not convinced|not keen|not fond|don't like|do not like|cannot be right|can't be right)\b`,
     String.raw`\b(?:not|won't|don't plan to|not going to|not planning to) (?:take|apply|merge|queue)\b`,
     String.raw`\bfixes:? tag\b`,
+    String.raw`\b(?:doesn't|does not) (?:seem|look) right\b|\bneeds? fixing\b|\bi object\b`,
+    String.raw`\botherwise,? (?:this |it )?(?:looks good|lgtm)\b`, // "x -> y? Otherwise looks good."
   ].join('|'),
   'im',
 );
 // Words that ask for a change when said about the patch itself, but in a discussion further down
 // mostly describe how things work ("this should be fine", "all QEMU is missing is...", "done
-// there instead"): counted only for direct replies.
+// there instead", "maybe this is the reason"): counted only for direct replies.
 const ON_PATCH_WORDS =
-  /\b(?:should(?:n't)?|must|needs? to|missing|instead|rather than|bug|breaks?|fails?|racy|race|concern|object|disagree)\b/i;
+  /\b(?:should(?:n't)?|must|needs? to|maybe|perhaps|missing|instead|rather than|bug|breaks?|fails?|racy|race|concern|object|disagree)\b/i;
+// The reviewer doubting their own reading, not the patch: removed before looking for requests.
+const SELF_DOUBT = /\b(?:what am i missing|am i missing|i(?:'m| am)(?: probably)? missing|i was missing|i fail to)\b/gi;
 // A question or doubt, no request: "why is this needed?", "I'm not sure I follow".
 const QUESTION_WORDS = /\?|\b(?:why|not sure|wonder|don't|doesn't|isn't|can't|cannot|won't)\b/i;
 // A reviewer accepting an answer or taking a remark back.
@@ -125,7 +128,7 @@ export function readReply(mail: Mail, seriesAuthor: string, options: ReadReplyOp
       // A sentence accepting an answer is not read for requests ("thanks for the explanation, the
       // piece I was missing was..."); the next sentence may still ask for something.
       const accepts = lines.some((l) => WITHDRAW_WORDS.test(l));
-      const sentences = lines.flatMap((l) => l.split(/(?<=[.!;])\s+/));
+      const sentences = lines.flatMap((l) => l.replace(SELF_DOUBT, '').split(/(?<=[.!;])\s+/));
       const request = sentences.some(
         (l) => !WITHDRAW_WORDS.test(l) && (REQUEST_WORDS.test(l) || (onPatch && ON_PATCH_WORDS.test(l))),
       );
