@@ -154,7 +154,7 @@ async function parseInWorkers(
 
       const arm = (slot: WorkerSlot): void => {
         if (slot.timer) clearTimeout(slot.timer);
-        slot.timer = setTimeout(() => retire(slot, `the parser gave no result within ${stallMs} ms`), stallMs);
+        slot.timer = setTimeout(() => retire(slot, `the parser gave no result within ${stallMs} ms`, 'stalled'), stallMs);
       };
       const feed = (slot: WorkerSlot): void => {
         if (settled || slot.retired || !slot.ready || slot.task) return;
@@ -165,7 +165,12 @@ async function parseInWorkers(
         slot.worker.postMessage(task);
         arm(slot);
       };
-      const retire = (slot: WorkerSlot, reason: string): void => {
+      // A stall (no result for stallMs) is the message after the last result: every earlier result
+      // arrived long ago. A death is not so clear: results the worker posted just before it died
+      // can still be on their way when 'error' or 'exit' arrives. So the unanswered messages of a
+      // task that died are resent one per task, and a worker that dies on a task of one message
+      // has found the culprit.
+      const retire = (slot: WorkerSlot, reason: string, how: 'stalled' | 'died'): void => {
         if (slot.retired || settled) return;
         slot.retired = true;
         if (slot.timer) clearTimeout(slot.timer);
@@ -174,15 +179,19 @@ async function parseInWorkers(
         const task = slot.task;
         slot.task = null;
         if (task && slot.done < task.items.length) {
-          const stuck = slot.done;
-          const rest = task.items.slice(stuck + 1);
-          if (rest.length > 0) queue.unshift({ id: task.id + stuck + 1, items: rest });
-          try {
-            onLost(task.id + stuck, task.items[stuck], reason);
-          } catch (err) {
-            return fail(err as Error);
+          const first = task.id + slot.done;
+          const unanswered = task.items.slice(slot.done);
+          if (how === 'stalled' || unanswered.length === 1) {
+            if (unanswered.length > 1) queue.unshift({ id: first + 1, items: unanswered.slice(1) });
+            try {
+              onLost(first, unanswered[0], reason);
+            } catch (err) {
+              return fail(err as Error);
+            }
+            countDown(1);
+          } else {
+            queue.unshift(...unanswered.map((item, k) => ({ id: first + k, items: [item] })));
           }
-          countDown(1);
         }
         if (!settled && queue.length > 0) spawn();
       };
@@ -213,8 +222,8 @@ async function parseInWorkers(
           } else arm(slot);
           countDown(1);
         });
-        slot.worker.on('error', (err) => retire(slot, `the parser crashed: ${err.message}`));
-        slot.worker.on('exit', (code) => retire(slot, `the parser exited with code ${code}`));
+        slot.worker.on('error', (err) => retire(slot, `the parser crashed: ${err.message}`, 'died'));
+        slot.worker.on('exit', (code) => retire(slot, `the parser exited with code ${code}`, 'died'));
       };
       for (let k = 0; k < count; k++) spawn();
     });

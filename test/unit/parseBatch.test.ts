@@ -147,6 +147,21 @@ describe('parseRawMessages: the worker watchdog', { timeout: 120_000 }, () => {
     });
   }
 
+  test('a worker that dies with answers still on their way: only the culprit is lost', async () => {
+    const raws = [...Array.from({ length: 30 }, (_, i) => msg(i)), misbehave(5, 'exit'), ...Array.from({ length: 30 }, (_, i) => msg(100 + i))];
+    const { mails, unparsed } = await parseRawMessages(raws, {
+      cacheDir: null,
+      workers: 2,
+      isolate: true,
+      stallMs: 5000,
+      workerScript: path.join(support, 'lateAnsweringParseWorker.ts'),
+      logger: quiet,
+    });
+    assert.deepEqual(unparsed.map((u) => u.origin), ['fixture#bad-exit']);
+    assert.equal(mails.length, 60);
+    assert.deepEqual(mails.map((m) => m.messageId), [...Array.from({ length: 30 }, (_, i) => `m${i}@example.org`), ...Array.from({ length: 30 }, (_, i) => `m${100 + i}@example.org`)]);
+  });
+
   test('two stuck messages in the same task: both lost, everything around them kept, in order', async () => {
     const raws = [msg(1), misbehave(1, 'spin'), msg(2), misbehave(2, 'exit'), msg(3)];
     const { mails, unparsed } = await parseRawMessages(raws, { cacheDir: null, isolate: true, stallMs: 1000, workerScript: misbehaving, logger: quiet });
