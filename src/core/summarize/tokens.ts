@@ -43,14 +43,18 @@ function nonAsciiTokens(code: number): number {
 
 const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
 
+/** Letters beyond this many in one run are taken for glued words, not one long word. */
+const GLUED_AFTER = 10;
+
 /**
  * Estimated token count of a text. Runs of letters count one token per 3 characters (real
  * tokenisers average ~4), digit runs one per 2 (they are cut in groups of up to 3), mixed
  * letter/digit runs (hex ids) 3 per 4 characters, every ASCII punctuation mark one token,
  * whitespace runs one token (a single space is absorbed by the next word), non-ASCII characters
  * by their UTF-8 length; then 10% headroom. Measured against cl100k/o200k it is 1.1-2x high on
- * mail text. Words glued together without a separator ("kvmkvmkvm") split worse than words do and
- * can be undercounted by up to a quarter, as can arbitrary ASCII junk (both checked by tests).
+ * mail text. Letters past the tenth in one run count one token per 2 (words glued together,
+ * "kvmkvmkvm", split worse than words); such runs and arbitrary ASCII junk stay within a quarter of
+ * the real count (both checked by tests).
  */
 export function estimateTokens(text: string): number {
   let total = 0;
@@ -111,7 +115,13 @@ export function estimateTokens(text: string): number {
         j++;
       }
       const len = j - i;
-      if (digits === 0) total += Math.ceil((len - uppers) / 3 + uppers / 2) + caseChanges;
+      if (digits === 0) {
+        // Words run ~4 letters a token; past the length of a word, a run is words glued together
+        // ("kvmkvmkvm", a URL slug) and splits nearly every 2 letters.
+        const lowers = len - uppers;
+        const lowerTokens = lowers <= GLUED_AFTER ? lowers / 3 : GLUED_AFTER / 3 + (lowers - GLUED_AFTER) / 2;
+        total += Math.ceil(lowerTokens + uppers / 2) + caseChanges;
+      }
       else if (letters === 0) total += Math.ceil(len / 2);
       else total += Math.ceil(len * 0.75) + caseChanges / 2;
     }
