@@ -20,7 +20,7 @@ export interface ParseBatchOptions {
   cacheDir?: string | null;
   signal?: AbortSignal;
   progress?: ProgressFn;
-  /** Worker threads for large batches (default: available cores; 0 or 1 parses inline). */
+  /** Worker threads for large batches (default: available cores; 0 or 1 parses inline unless `isolate`). */
   workers?: number;
   logger?: Logger;
   /**
@@ -288,11 +288,10 @@ export async function parseRawMessages(raws: RawMessage[], options: ParseBatchOp
     if (options.consume) raws.length = 0;
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const tasks = Math.ceil(batch.length / TASK_SIZE);
-    // workers: 0 or 1 always parses inline; otherwise workers for a large batch, or for any batch
-    // when the caller asks for isolation.
-    const explicitInline = options.workers !== undefined && options.workers <= 1 && !options.isolate;
-    const wantWorkers = !options.parse && !explicitInline && (options.isolate === true || (batch.length >= WORKER_THRESHOLD && Math.min(options.workers ?? cores, tasks) > 1));
+    // Workers for any batch when the caller asks for isolation (at least one); otherwise only for a
+    // batch large enough to share between two or more of them.
     const wanted = Math.max(1, Math.min(options.workers ?? cores, tasks));
+    const wantWorkers = !options.parse && (options.isolate === true || (batch.length >= WORKER_THRESHOLD && wanted > 1));
     const script = wantWorkers ? (options.workerScript ?? parseWorkerScript()) : null;
     if (wantWorkers && !script) options.logger?.warn('parse worker script not found; parsing on the main thread');
     let writer: PackWriter | null = null;

@@ -1,8 +1,8 @@
 // A time budget for one piece of asynchronous work on hostile input (e.g. mailparser on one
 // message): when the work has not settled in time, the caller gets a TimeBudgetExceeded error and
 // moves on, so a parser stuck waiting for an end that never comes cannot hang the whole report.
-// (Synchronous loops cannot be interrupted this way; they are kept linear by the code itself and
-// found by the hostile and fuzz suites.)
+// (Synchronous loops cannot be interrupted this way: parseRawMessages' worker watchdog stops a
+// parser that spins, and the hostile and fuzz suites keep the project's own code linear.)
 
 export class TimeBudgetExceeded extends Error {
   constructor(
