@@ -15,8 +15,6 @@ export interface ReplySignals {
    * reply answers the patch itself). A question or doubt alone is not a request.
    */
   objection: boolean;
-  /** A non-author reply that only questions or doubts the patch: a request only if the author agrees. */
-  question: boolean;
   /** A non-author reply that accepts an explanation or takes back an earlier remark, asking nothing. */
   withdraws: boolean;
   /** The series author agreeing to change the patch ("will fix", "good catch", "fixed in v2"). */
@@ -75,8 +73,6 @@ const ON_PATCH_WORDS =
   /\b(?:should(?:n't)?|must|needs? to|maybe|perhaps|missing|instead|rather than|bug|breaks?|fails?|racy|race|concern|object|disagree)\b/i;
 // The reviewer doubting their own reading, not the patch: removed before looking for requests.
 const SELF_DOUBT = /\b(?:what am i missing|am i missing|i(?:'m| am)(?: probably)? missing|i was missing|i fail to)\b/gi;
-// A question or doubt, no request: "why is this needed?", "I'm not sure I follow".
-const QUESTION_WORDS = /\?|\b(?:why|not sure|wonder|don't|doesn't|isn't|can't|cannot|won't)\b/i;
 // A reviewer accepting an answer or taking a remark back.
 const WITHDRAW_WORDS =
   /\b(?:fair enough|makes sense|make sense now|sorry for the noise|ignore (?:me|that|this)|my (?:bad|mistake)|you(?:'re| are) right|i stand corrected|never ?mind|no objection|that's fine|that is fine|i'm fine with|i am fine with|ok(?:ay)?,? then|thanks for (?:the )?(?:explanation|clarification|clarifying|explaining)|thank you for (?:the )?(?:explanation|clarification|clarifying|explaining)|thank you both for the explanation)/i;
@@ -117,7 +113,6 @@ export function readReply(mail: Mail, seriesAuthor: string, options: ReadReplyOp
     !byAuthor && (reviewTrailers.some((t) => t.key === 'Nacked-by') || NAK_LINE.test(own.replace(/^.*-by:.*$/gm, '')));
   const lines = substantiveLines(own);
   let objection = false;
-  let question = false;
   let withdraws = false;
   if (!byAuthor && applied === null && !nak) {
     const gives = reviewTrailers.some((t) => t.key === 'Reviewed-by' || t.key === 'Acked-by');
@@ -134,9 +129,8 @@ export function readReply(mail: Mail, seriesAuthor: string, options: ReadReplyOp
       );
       if (enough && request) objection = true;
       else if (accepts) withdraws = true;
-      else if (enough && lines.some((l) => QUESTION_WORDS.test(l))) question = true;
     }
   }
   const agrees = byAuthor && lines.some((l) => AGREE_WORDS.test(l));
-  return { reviewTrailers, nak, objection, question, withdraws, agrees, applied };
+  return { reviewTrailers, nak, objection, withdraws, agrees, applied };
 }
